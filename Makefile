@@ -1,0 +1,72 @@
+# The assistant's commands. `make run` and `make test` work on a fresh machine with no other step.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+RASA := $(PY) -m rasa
+SPACY_MODEL := .spacy/en_safeguarding
+MODEL := models/assistant.tar.gz
+GENERATED := data/nlu/generated/glossary.yml
+KNOWLEDGE := $(wildcard knowledge/*.yml)
+TRAINING := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED)
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+
+.PHONY: setup generate train run shell validate test evaluate bench clean help
+
+help:
+	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
+	@echo "make shell     chat in the terminal"
+	@echo "make validate  check knowledge/ and the training data"
+	@echo "make test      install, train, validate and run every test"
+	@echo "make evaluate  score the held-out NLU test set"
+
+# --- environment ---------------------------------------------------------------------------
+$(VENV)/.installed: requirements.txt scripts/find_python.sh
+	@python=$$(bash scripts/find_python.sh) || exit 1; \
+	  echo "Using $$python"; \
+	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(SPACY_MODEL)/meta.json: $(VENV)/.installed $(KNOWLEDGE) scripts/build_spacy_pipeline.py kb/*.py
+	$(PY) scripts/build_spacy_pipeline.py $(SPACY_MODEL)
+
+$(GENERATED): $(VENV)/.installed $(KNOWLEDGE) scripts/generate_nlu.py
+	$(PY) scripts/generate_nlu.py
+
+setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json $(GENERATED)
+
+generate: $(GENERATED)
+
+# --- model ---------------------------------------------------------------------------------
+$(MODEL): $(TRAINING) $(SPACY_MODEL)/meta.json
+	$(RASA) train --fixed-model-name assistant --out models --quiet
+	@touch $@
+
+train: setup $(MODEL)
+
+# --- running -------------------------------------------------------------------------------
+run: train
+	bash scripts/run.sh
+
+shell: train
+	bash scripts/run.sh shell
+
+# --- checks --------------------------------------------------------------------------------
+validate: setup
+	$(PY) -m kb.validate
+	$(PY) scripts/generate_nlu.py --check
+	$(RASA) data validate --quiet --fail-on-warnings
+
+test: train validate
+	$(PY) -m pytest tests -q
+	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
+	  --out results/conversations --quiet
+
+evaluate: train
+	$(PY) scripts/evaluate_nlu.py
+
+clean:
+	rm -rf models results $(SPACY_MODEL) .pytest_cache

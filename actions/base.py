@@ -1,0 +1,64 @@
+"""The base class of every answering action: safety checks first, then the answer, never a crash."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import formatting
+from actions.conversation import Turn
+from actions.knowledge import knowledge
+from actions.replies import Reply
+from actions.safety_net import is_urgent, privacy_reminder
+from kb import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+
+class KnowledgeAction(Action):
+    """Subclasses implement answer(); run() adds the urgent and privacy checks around it."""
+
+    action_name = ""
+    urgent_itself = False  # True for the action that answers urgent_risk in full
+
+    def name(self) -> str:
+        return self.action_name
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        raise NotImplementedError
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+            domain: Dict[str, Any]) -> List[Dict[str, Any]]:
+        kb = knowledge()
+        turn = Turn.from_tracker(tracker)
+        try:
+            for text in self.preamble(kb, turn):
+                dispatcher.utter_message(text=text)
+            reply = self.answer(kb, turn)
+        except Exception:  # a knowledge or code fault must not silence the assistant
+            logger.exception("action %s failed", self.name())
+            dispatcher.utter_message(text=self.apology(kb))
+            return []
+        for index, text in enumerate(reply.texts):
+            last = index == len(reply.texts) - 1
+            dispatcher.utter_message(text=text, buttons=reply.buttons if last else [])
+        return reply.slot_events()
+
+    def preamble(self, kb: KnowledgeBase, turn: Turn) -> List[str]:
+        if not turn.typed:
+            return []
+        texts = []
+        if not self.urgent_itself and is_urgent(kb, turn.text):
+            texts.append(formatting.urgent_guidance(kb, brief=True))
+        reminder = privacy_reminder(kb, turn.text)
+        if reminder:
+            texts.append(reminder)
+        return texts
+
+    @staticmethod
+    def apology(kb: Optional[KnowledgeBase]) -> str:
+        url = kb.links["link.llr_procedures"].url if kb else "http://llrscb.proceduresonline.com/"
+        return ("Sorry, I couldn't answer that just now. If a child is in immediate danger call 999. "
+                f"Otherwise please check the LLR procedures: {url}")

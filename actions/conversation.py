@@ -1,0 +1,76 @@
+"""What an action needs to know about the current turn, read once from the tracker."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import List, Optional, Tuple
+
+from rasa_sdk import Tracker
+
+from kb import KnowledgeBase
+from kb import records as r
+
+FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|also|ok and|what of)\b", re.I)
+PRONOUN = re.compile(r"\b(them|they|it|that|this|those|there|he|she)\b", re.I)
+
+
+@dataclass
+class Turn:
+    text: str
+    intent: str
+    entities: List[Tuple[str, str]]            # (label, value)
+    last_topic: Optional[str] = None
+    last_kind: Optional[str] = None
+    last_entries: List[str] = field(default_factory=list)
+    last_term: Optional[str] = None
+
+    @classmethod
+    def from_tracker(cls, tracker: Tracker) -> "Turn":
+        message = tracker.latest_message or {}
+        entities = [(e.get("entity"), str(e.get("value"))) for e in message.get("entities") or []
+                    if e.get("entity") and e.get("value") is not None]
+        return cls(
+            text=message.get("text") or "",
+            intent=(message.get("intent") or {}).get("name") or "",
+            entities=entities,
+            last_topic=tracker.get_slot("last_topic"),
+            last_kind=tracker.get_slot("last_kind"),
+            last_entries=list(tracker.get_slot("last_entries") or []),
+            last_term=tracker.get_slot("last_term"),
+        )
+
+    @property
+    def typed(self) -> bool:
+        """False for button payloads such as /ask_findings{"topic": "plans"}."""
+        return bool(self.text) and not self.text.startswith("/")
+
+    @property
+    def is_follow_up(self) -> bool:
+        return self.typed and bool(FOLLOW_UP.match(self.text))
+
+    @property
+    def has_pronoun(self) -> bool:
+        return self.typed and bool(PRONOUN.search(self.text))
+
+    def values(self, label: str) -> List[str]:
+        return [value for lab, value in self.entities if lab == label]
+
+    # -- what the message is about ------------------------------------------------------------
+    def requested_entry(self, kb: KnowledgeBase, kinds: Tuple[str, ...]) -> Optional[object]:
+        """An entry named by id, as buttons do: /ask_definition{"entry": "def.contact_abuse"}."""
+        for value in self.values("entry"):
+            if kb.kind_of(value) in kinds:
+                return kb.entry(value)
+        return None
+
+    def mentioned_terms(self, kb: KnowledgeBase) -> List[r.Term]:
+        found = [kb.find_term(v) for v in self.values("term")]
+        found += [kb.terms[i] for _, label, i in kb.mentions(self.text) if label == "term"]
+        return list(dict.fromkeys(t for t in found if t))
+
+    def mentioned_topics(self, kb: KnowledgeBase, exclude: Tuple[str, ...] = ("audit",)) -> List[r.Topic]:
+        found = [kb.find_topic(v) for v in self.values("topic")]
+        if self.typed:
+            found += [kb.topics[i] for _, label, i in kb.mentions(self.text) if label == "topic"]
+            found += [kb.topics[t.topics[0]] for t in self.mentioned_terms(kb) if t.topics]
+        return [t for t in dict.fromkeys(found) if t and t.id not in exclude]

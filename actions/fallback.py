@@ -1,0 +1,47 @@
+"""Low confidence or out of scope: search the knowledge base, or say plainly it is not covered."""
+from __future__ import annotations
+
+from typing import List
+
+from actions.base import KnowledgeAction
+from actions.conversation import Turn
+from actions.formatting import source_line
+from actions.knowledge import searcher
+from actions.replies import Reply, related_buttons
+from kb import KnowledgeBase
+from kb.search import Hit
+
+MIN_SCORE = 0.2
+MAIN_TOPICS = ("referrals", "plans", "voice_of_child", "record_keeping")
+
+
+def _topics_of(kb: KnowledgeBase, hits: List[Hit]) -> List[str]:
+    topics = []
+    for hit in hits:
+        entry = kb.entry(hit.passage.id)
+        topics += list(getattr(entry, "topics", ()) or [getattr(entry, "topic", None)])
+    return [t for t in dict.fromkeys(topics) if t in kb.topics]
+
+
+def _excerpt(text: str, limit: int = 220) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
+
+
+class ActionSearchFallback(KnowledgeAction):
+    action_name = "action_search_knowledge"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        # out_of_scope was recognised as such: say so rather than stretch a weak match
+        searchable = turn.typed and turn.intent != "out_of_scope"
+        hits = searcher().search(turn.text, limit=2, min_score=MIN_SCORE) if searchable else []
+        if not hits:
+            url = kb.links["link.llr_procedures"].url
+            return Reply([f"{kb.messages['not_covered']} {url}"], related_buttons(kb, MAIN_TOPICS), None,
+                         "not_covered", [])
+        lines = [kb.messages["search_intro"]]
+        for hit in hits:
+            lines.append(f"*{hit.passage.title}*: {_excerpt(hit.passage.text)}")
+        lines.append(source_line(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
+        topics = _topics_of(kb, hits)
+        return Reply(["\n".join(lines)], related_buttons(kb, topics or MAIN_TOPICS),
+                     topics[0] if topics else None, "search", [h.passage.id for h in hits])

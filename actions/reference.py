@@ -1,0 +1,117 @@
+"""Definitions, glossary terms, links, contacts, the audit itself, and where an answer came from."""
+from __future__ import annotations
+
+from typing import List
+
+from actions import formatting
+from actions.base import KnowledgeAction
+from actions.conversation import Turn
+from actions.knowledge import searcher
+from actions.replies import Reply, entry_button, related_buttons
+from kb import KnowledgeBase
+
+AGENCY_WORDS = ("agenc", "took part", "participat", "organisations", "services involved", "who audited")
+
+
+class ActionDefine(KnowledgeAction):
+    action_name = "action_define"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        entry = turn.requested_entry(kb, ("definition",)) or kb.definition_for(turn.text) \
+            or kb.definitions["def.sexual_abuse"]
+        others = [entry_button(d.title.split(" (")[0], "ask_definition", d.id)
+                  for d in kb.definitions.values() if d.id != entry.id][:3]
+        return Reply([formatting.definition(kb, entry)], others, "definitions", "definition", [entry.id])
+
+
+class ActionGlossary(KnowledgeAction):
+    action_name = "action_glossary"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        entry = turn.requested_entry(kb, ("term",))
+        terms = [entry] if entry else turn.mentioned_terms(kb)
+        if not terms:
+            hits = [h for h in searcher().search(turn.text, limit=5) if h.passage.kind == "term"]
+            terms = [kb.terms[hits[0].passage.id]] if hits else []
+        if not terms:
+            definition = kb.definition_for(turn.text)
+            if definition:
+                return ActionDefine().answer(kb, turn)
+            return Reply([kb.messages["not_covered"] + " " + kb.links["link.llr_procedures"].url],
+                         related_buttons(kb, ["definitions", "audit"]))
+        texts = [formatting.term(kb, t) for t in terms[:2]]
+        term = terms[0]
+        topic = term.topics[0] if term.topics else None
+        return Reply(texts, related_buttons(kb, term.topics), topic, "term", [t.id for t in terms[:2]], term.id)
+
+
+class ActionLinks(KnowledgeAction):
+    action_name = "action_links"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        wanted = [kb.links[l] for t in turn.mentioned_terms(kb) for l in t.links]
+        rest = [l for l in kb.links.values() if l not in wanted]
+        chosen = wanted + rest
+        return Reply([formatting.links(kb, chosen)], related_buttons(kb, ["voice_of_child", "definitions"]),
+                     "links", "links", [l.id for l in chosen])
+
+
+class ActionAudit(KnowledgeAction):
+    action_name = "action_about_audit"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        named = [a for a in kb.agencies.values() if a.term in {t.id for t in turn.mentioned_terms(kb)}]
+        if named:
+            text = formatting.agencies(kb, named)
+            return Reply([text], related_buttons(kb, ["audit", "outcomes"]), "audit", "audit", [a.id for a in named])
+        if any(word in turn.text.lower() for word in AGENCY_WORDS):
+            agencies = list(kb.agencies.values())
+            return Reply([formatting.agencies(kb, agencies)], related_buttons(kb, ["outcomes", "links"]),
+                         "audit", "audit", [a.id for a in agencies])
+        hits = [h for h in searcher().search(turn.text, limit=6, min_score=0.15) if h.passage.kind == "audit_fact"]
+        facts = [kb.audit_facts[h.passage.id] for h in hits[:3]] or list(kb.audit_facts.values())
+        return Reply([formatting.audit_facts(kb, facts)], related_buttons(kb, ["outcomes", "definitions", "links"]),
+                     "audit", "audit", [f.id for f in facts])
+
+
+class ActionContacts(KnowledgeAction):
+    action_name = "action_contacts"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        lines = ["*Contacts* (from the local settings; check before you rely on them)"]
+        lines += [formatting.contact(kb, c) for c in kb.contacts.values()]
+        return Reply(["\n".join(lines)], related_buttons(kb, ["referrals", "uava"]), None, "contacts",
+                     list(kb.contacts))
+
+
+class ActionSource(KnowledgeAction):
+    """ask_source: where the last answer came from, with each document's title and address."""
+
+    action_name = "action_show_source"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        entries = [kb.entry(i) for i in turn.last_entries if kb.entry(i) is not None]
+        if not entries:
+            briefing = kb.sources["fsa_briefing"]
+            return Reply([f"My answers come from the {briefing.title}, and from the public sources named "
+                          "in each answer. Ask a question and I'll show where its answer comes from."])
+        lines = ["*Where that comes from*"]
+        for entry in entries[:6]:
+            lines.extend(_source_lines(kb, entry))
+        return Reply(["\n".join(lines)], [], turn.last_topic, turn.last_kind, [e.id for e in entries])
+
+
+def _source_lines(kb: KnowledgeBase, entry) -> List[str]:
+    refs = [getattr(entry, "source", None)] + [getattr(s, "source", None) for s in getattr(entry, "steps", ())]
+    lines = []
+    for ref in [r for r in dict.fromkeys(refs) if r]:
+        document = kb.sources[ref.document]
+        where = f" {document.url}" if document.url else ""
+        lines.append(f"- {entry.id}: {document.title}, section '{ref.section}'.{where}")
+    public = getattr(entry, "public_source", None)
+    if public:
+        lines.append(f"  Also: {public.note}")
+    quoted = getattr(entry, "quoted_from", "")
+    if quoted:
+        lines.append(f"  Quoted from: {kb.sources[quoted].title}")
+    return lines

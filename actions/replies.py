@@ -1,0 +1,61 @@
+"""A reply, the buttons that go with it, and what it leaves in the conversation's memory."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk.events import SlotSet
+
+from kb import KnowledgeBase
+from kb import records as r
+
+MAX_BUTTONS = 4
+
+
+@dataclass
+class Reply:
+    texts: List[str]
+    buttons: List[Dict[str, str]] = field(default_factory=list)
+    topic: Optional[str] = None
+    kind: Optional[str] = None
+    entries: List[str] = field(default_factory=list)
+    term: Optional[str] = None
+
+    def slot_events(self) -> List[Dict[str, Any]]:
+        events = [SlotSet("last_entries", self.entries or None)]
+        if self.topic:
+            events.append(SlotSet("last_topic", self.topic))
+        if self.kind:
+            events.append(SlotSet("last_kind", self.kind))
+        if self.term:
+            events.append(SlotSet("last_term", self.term))
+        return events
+
+
+def payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
+
+
+def topic_button(topic: r.Topic) -> Dict[str, str]:
+    if topic.intent and topic.checklists:
+        return {"title": topic.title, "payload": payload(topic.intent)}
+    if topic.intent:
+        return {"title": topic.title, "payload": payload(topic.intent, topic=topic.id)}
+    return {"title": topic.title, "payload": payload("ask_findings", topic=topic.id)}
+
+
+def findings_button(topic: r.Topic) -> Dict[str, str]:
+    return {"title": "What the audit found", "payload": payload("ask_findings", topic=topic.id)}
+
+
+def entry_button(title: str, intent: str, entry_id: str) -> Dict[str, str]:
+    return {"title": title, "payload": payload(intent, entry=entry_id)}
+
+
+def related_buttons(kb: KnowledgeBase, topic_ids: Iterable[str], first: List[Dict[str, str]] = ()) -> List[Dict[str, str]]:
+    buttons = list(first)
+    for topic_id in topic_ids:
+        if topic_id in kb.topics and len(buttons) < MAX_BUTTONS:
+            buttons.append(topic_button(kb.topics[topic_id]))
+    return buttons[:MAX_BUTTONS]

@@ -1,0 +1,70 @@
+"""Answers about a practice theme: its checklist, or what the audit found about it."""
+from __future__ import annotations
+
+from typing import List, Optional
+
+from actions import formatting
+from actions.base import KnowledgeAction
+from actions.conversation import Turn
+from actions.replies import Reply, findings_button, related_buttons
+from kb import KnowledgeBase
+from kb import records as r
+
+
+def topic_for_question(kb: KnowledgeBase, turn: Turn) -> Optional[r.Topic]:
+    """The theme a topic question is about: the intent's, unless context says otherwise."""
+    topic = kb.topic_for_intent(turn.intent)
+    # "when should I refer to them?" after "who are UAVA?": the referral is to that agency
+    if topic and topic.id == "referrals" and turn.has_pronoun and turn.last_term in kb.terms:
+        if not turn.mentioned_topics(kb) and not turn.mentioned_terms(kb):
+            term_topics = [kb.topics[t] for t in kb.terms[turn.last_term].topics if kb.topics[t].checklists]
+            if term_topics:
+                return term_topics[0]
+    return topic
+
+
+def findings_reply(kb: KnowledgeBase, topic: r.Topic) -> Reply:
+    entries = kb.findings_for(topic.id)
+    text = formatting.findings(kb, f"{topic.title}: what the audit found", entries)
+    first = [{"title": "Checklist", "payload": f"/{topic.intent}"}] if topic.intent and topic.checklists else []
+    return Reply([text], related_buttons(kb, topic.related, first), topic.id, "findings",
+                 [f.id for f in entries])
+
+
+def overview_reply(kb: KnowledgeBase) -> Reply:
+    conclusions = kb.findings_for_kind("conclusion")
+    text = formatting.findings(kb, "The audit's overall conclusions", conclusions)
+    topics = [t.id for t in kb.topics.values() if t.checklists][:4]
+    return Reply([text], related_buttons(kb, topics), None, "findings", [f.id for f in conclusions])
+
+
+class ActionAnswerTopic(KnowledgeAction):
+    """ask_referral, ask_gp, ask_plans, ...: the theme's checklist with the reason for each item."""
+
+    action_name = "action_answer_topic"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        topic = topic_for_question(kb, turn)
+        if topic is None:
+            return Reply([kb.messages["not_covered"]])
+        if turn.is_follow_up and turn.last_kind == "findings":
+            return findings_reply(kb, topic)
+        texts: List[str] = [formatting.checklist(kb, c) for c in kb.checklists_for(topic.id)]
+        if not texts:
+            return findings_reply(kb, topic)
+        buttons = related_buttons(kb, topic.related, [findings_button(topic)])
+        return Reply(texts, buttons, topic.id, "checklist", list(topic.checklists))
+
+
+class ActionAnswerFindings(KnowledgeAction):
+    """ask_findings: what the audit found about a theme, or its overall conclusions."""
+
+    action_name = "action_answer_findings"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        topics = turn.mentioned_topics(kb)
+        if topics:
+            return findings_reply(kb, topics[0])
+        if (turn.has_pronoun or turn.is_follow_up) and turn.last_topic in kb.topics:
+            return findings_reply(kb, kb.topics[turn.last_topic])
+        return overview_reply(kb)

@@ -1,0 +1,220 @@
+"""The loaded knowledge base: records by id, and look-ups by topic, intent and term."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+from kb import records as r
+from kb.text import normalise, singular
+
+ENTRY_SECTIONS = {  # (file, key) -> entry kind
+    ("sources.yml", "sources"): "source",
+    ("topics.yml", "topics"): "topic",
+    ("findings.yml", "findings"): "finding",
+    ("checklists.yml", "checklists"): "checklist",
+    ("definitions.yml", "definitions"): "definition",
+    ("glossary.yml", "terms"): "term",
+    ("links.yml", "links"): "link",
+    ("audit.yml", "facts"): "audit_fact",
+    ("audit.yml", "agencies"): "agency",
+    ("local_settings.yml", "contacts"): "contact",
+}
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One searchable piece of knowledge."""
+    id: str
+    kind: str
+    title: str
+    text: str
+    source: r.SourceRef
+
+
+class KnowledgeBase:
+    def __init__(self) -> None:
+        self.by_kind: Dict[str, Dict[str, Any]] = {kind: {} for kind in ENTRY_SECTIONS.values()}
+        self.files: Dict[str, str] = {}          # entry id -> file name
+        self.duplicates: List[Tuple[str, str, str]] = []  # (id, first file, second file)
+        self.urgent: Optional[r.UrgentGuidance] = None
+        self.urgent_phrases: Tuple[str, ...] = ()
+        self.messages: Dict[str, str] = {}
+        self.max_age_days: int = 365
+        self._phrases: Dict[str, Tuple[str, str]] = {}  # normalised phrase -> (label, entry id)
+
+    @classmethod
+    def from_contents(cls, contents: Dict[str, Dict[str, Any]]) -> "KnowledgeBase":
+        kb = cls()
+        for (file, key), kind in ENTRY_SECTIONS.items():
+            for record in contents.get(file, {}).get(key, []) or []:
+                kb._add(kind, record, file)
+        safety = contents.get("safety.yml", {})
+        kb.urgent = safety.get("urgent_guidance")
+        if kb.urgent is not None:
+            kb._add("urgent", kb.urgent, "safety.yml")
+        kb.urgent_phrases = tuple(normalise(p) for p in safety.get("urgent_phrases") or ())
+        kb.messages = contents.get("assistant.yml", {}).get("messages", {}) or {}
+        kb.max_age_days = contents.get("local_settings.yml", {}).get("max_age_days") or 365
+        kb._phrases = dict(kb._phrase_index())
+        return kb
+
+    def _add(self, kind: str, record: Any, file: str) -> None:
+        if record.id in self.files:
+            self.duplicates.append((record.id, self.files[record.id], file))
+            return
+        self.by_kind.setdefault(kind, {})[record.id] = record
+        self.files[record.id] = file
+
+    # -- by id ----------------------------------------------------------------------------------
+    @property
+    def sources(self) -> Dict[str, r.Source]: return self.by_kind["source"]
+    @property
+    def topics(self) -> Dict[str, r.Topic]: return self.by_kind["topic"]
+    @property
+    def findings(self) -> Dict[str, r.Finding]: return self.by_kind["finding"]
+    @property
+    def checklists(self) -> Dict[str, r.Checklist]: return self.by_kind["checklist"]
+    @property
+    def definitions(self) -> Dict[str, r.Definition]: return self.by_kind["definition"]
+    @property
+    def terms(self) -> Dict[str, r.Term]: return self.by_kind["term"]
+    @property
+    def links(self) -> Dict[str, r.Link]: return self.by_kind["link"]
+    @property
+    def audit_facts(self) -> Dict[str, r.AuditFact]: return self.by_kind["audit_fact"]
+    @property
+    def agencies(self) -> Dict[str, r.Agency]: return self.by_kind["agency"]
+    @property
+    def contacts(self) -> Dict[str, r.Contact]: return self.by_kind["contact"]
+
+    def entry(self, entry_id: str) -> Optional[Any]:
+        kind = self.kind_of(entry_id)
+        return self.by_kind[kind].get(entry_id) if kind else None
+
+    def kind_of(self, entry_id: str) -> Optional[str]:
+        for kind, entries in self.by_kind.items():
+            if entry_id in entries:
+                return kind
+        return None
+
+    def all_ids(self) -> List[str]:
+        return list(self.files)
+
+    # -- by topic and intent --------------------------------------------------------------------
+    def topic_for_intent(self, intent: str) -> Optional[r.Topic]:
+        return next((t for t in self.topics.values() if t.intent and t.intent == intent), None)
+
+    def findings_for(self, topic_id: str, kinds: Iterable[str] = ()) -> List[r.Finding]:
+        """Findings for a topic, those whose main topic it is first, in file order."""
+        kinds = tuple(kinds)
+        matches = [f for f in self.findings.values()
+                   if topic_id in f.topics and (not kinds or f.kind in kinds)]
+        return sorted(matches, key=lambda f: f.topics.index(topic_id) > 0)
+
+    def findings_for_kind(self, kind: str) -> List[r.Finding]:
+        return [f for f in self.findings.values() if f.kind == kind]
+
+    def checklists_for(self, topic_id: str) -> List[r.Checklist]:
+        topic = self.topics.get(topic_id)
+        return [self.checklists[c] for c in topic.checklists] if topic else []
+
+    # -- by words -------------------------------------------------------------------------------
+    def _phrase_index(self) -> Iterable[Tuple[str, Tuple[str, str]]]:
+        for term in self.terms.values():
+            for name in term.names:
+                yield normalise(name), ("term", term.id)
+        for topic in self.topics.values():
+            for keyword in topic.keywords:
+                yield normalise(keyword), ("topic", topic.id)
+
+    def phrases(self, label: str) -> List[Tuple[str, str]]:
+        """(phrase, entry id) pairs for the entity recogniser, for label 'term' or 'topic'."""
+        return [(p, eid) for p, (lab, eid) in self._phrases.items() if lab == label]
+
+    def lookup(self, text: str) -> Optional[Tuple[str, str]]:
+        """(label, entry id) for a term or topic keyword, case-insensitive, plural-tolerant."""
+        key = normalise(text)
+        if key in self._phrases:
+            return self._phrases[key]
+        words = key.split(" ")
+        words[-1] = singular(words[-1])
+        return self._phrases.get(" ".join(words))
+
+    def find_term(self, text: str) -> Optional[r.Term]:
+        found = self.lookup(text)
+        if found and found[0] == "term":
+            return self.terms[found[1]]
+        return None
+
+    def find_topic(self, text: str) -> Optional[r.Topic]:
+        """A topic from a keyword, a topic id or title, or a term that belongs to one topic."""
+        key = normalise(text)
+        for topic in self.topics.values():
+            if key in (topic.id, normalise(topic.title)):
+                return topic
+        found = self.lookup(text)
+        if not found:
+            return None
+        label, entry_id = found
+        if label == "topic":
+            return self.topics[entry_id]
+        term = self.terms[entry_id]
+        return self.topics.get(term.topics[0]) if term.topics else None
+
+    def mentions(self, text: str) -> List[Tuple[str, str, str]]:
+        """Every known phrase in a message, longest first: (phrase, label, entry id)."""
+        padded = f" {re.sub(r'[^a-z0-9/.-]+', ' ', normalise(text).replace(chr(39), ''))} "
+        found, taken = [], []
+        for phrase in sorted(self._phrases, key=len, reverse=True):
+            bare = phrase.replace("'", "")
+            for variant in (bare, bare + "s"):
+                start = padded.find(f" {variant} ")
+                if start >= 0 and not any(s <= start < e for s, e in taken):
+                    taken.append((start, start + len(variant) + 1))
+                    found.append((phrase,) + self._phrases[phrase])
+                    break
+        return found
+
+    def definition_for(self, text: str) -> Optional[r.Definition]:
+        """The definition whose terms best match the text (longest matching term wins)."""
+        key = f" {normalise(text)} "
+        best, best_len = None, 0
+        for definition in self.definitions.values():
+            for term in definition.terms:
+                t = normalise(term)
+                if f" {t}" in key and len(t) > best_len:
+                    best, best_len = definition, len(t)
+        return best
+
+    # -- sources and passages -------------------------------------------------------------------
+    def source_label(self, ref: r.SourceRef) -> str:
+        source = self.sources.get(ref.document)
+        name = source.short if source else ref.document
+        return f"{name}, {ref.section}"
+
+    def contact_value(self, contact_id: str) -> Optional[r.Contact]:
+        contact = self.contacts.get(contact_id)
+        return contact if contact and contact.value else None
+
+    def passages(self) -> List[Passage]:
+        out: List[Passage] = []
+        for f in self.findings.values():
+            title = f"{self.topics[f.topics[0]].title}: what the audit found" if f.topics[0] in self.topics else "Finding"
+            out.append(Passage(f.id, "finding", title, f.text, f.source))
+        for c in self.checklists.values():
+            body = " ".join(f"{i.text} {i.why}" for i in c.items)
+            out.append(Passage(c.id, "checklist", c.title, body, c.source))
+        for d in self.definitions.values():
+            out.append(Passage(d.id, "definition", d.title, f"{' '.join(d.terms)}. {d.text}", d.source))
+        for t in self.terms.values():
+            names = ", ".join(t.names)
+            out.append(Passage(t.id, "term", t.term, f"{names}. {t.text}", t.source))
+        for l in self.links.values():
+            out.append(Passage(l.id, "link", l.title, l.purpose, l.source))
+        for a in self.audit_facts.values():
+            out.append(Passage(a.id, "audit_fact", a.title, a.text, a.source))
+        for g in self.agencies.values():
+            out.append(Passage(g.id, "agency", g.name,
+                               f"{g.name} audited {g.cases_audited} cases. {g.detail}", g.source))
+        return out

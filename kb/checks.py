@@ -1,0 +1,149 @@
+"""Checks across files: duplicate ids, dangling references, sources, phrases, local settings."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any, Dict, Iterable, List
+
+from kb import records as r
+from kb.base import KnowledgeBase
+from kb.problems import Problem
+from kb.text import normalise
+
+
+def check_knowledge(kb: KnowledgeBase, contents: Dict[str, Dict[str, Any]], directory: Path) -> List[Problem]:
+    problems: List[Problem] = []
+    for entry_id, first, second in kb.duplicates:
+        problems.append(Problem(second, f"the id is already used in knowledge/{first}. "
+                                        "Every id must be unique; rename one of them.", entry_id))
+    for entry_id in kb.all_ids():
+        record = kb.entry(entry_id)
+        problems.extend(_check_record(kb, record, kb.files[entry_id], entry_id))
+    problems.extend(_check_review_dates(kb))
+    problems.extend(_check_phrases(kb))
+    problems.extend(_check_intents(kb))
+    problems.extend(_check_terms(kb))
+    problems.extend(_check_contacts(kb))
+    problems.extend(_check_links(kb))
+    problems.extend(_check_definitions(kb))
+    return problems
+
+
+def _check_record(kb: KnowledgeBase, record: Any, file: str, entry_id: str) -> Iterable[Problem]:
+    for f in dataclasses.fields(record):
+        value = getattr(record, f.name)
+        meta = f.metadata
+        if value in (None, "", ()):
+            continue
+        if meta["kind"] in ("source", "public_source"):
+            yield from _check_source(kb, value, file, entry_id, f.name)
+        elif meta["kind"] in ("items", "steps"):
+            for nested in value:
+                yield from _check_record(kb, nested, file, entry_id)
+        elif meta["ref"]:
+            for target in (value if isinstance(value, tuple) else (value,)):
+                yield from _check_ref(kb, target, meta["ref"], file, entry_id, f.name)
+
+
+def _check_ref(kb, target, wanted, file, entry_id, field_name) -> Iterable[Problem]:
+    if wanted == "source":
+        if target not in kb.sources:
+            yield Problem(file, f"field '{field_name}' names '{target}', which is not a document in "
+                                f"sources.yml. Known: {', '.join(kb.sources)}.", entry_id)
+        return
+    kind = kb.kind_of(target)
+    allowed = wanted.split()
+    if kind is None:
+        yield Problem(file, f"field '{field_name}' refers to '{target}', but no entry has that id. "
+                            "Check the spelling, or add the entry.", entry_id)
+    elif "any" not in allowed and kind not in allowed:
+        yield Problem(file, f"field '{field_name}' refers to '{target}', which is a {kind}; "
+                            f"it should be a {' or '.join(allowed)}.", entry_id)
+
+
+def _check_source(kb, ref: r.SourceRef, file, entry_id, field_name) -> Iterable[Problem]:
+    source = kb.sources.get(ref.document)
+    if source is None:
+        yield Problem(file, f"field '{field_name}' names document '{ref.document}', which is not in "
+                            f"sources.yml. Known documents: {', '.join(kb.sources)}.", entry_id)
+    elif ref.section not in source.sections:
+        yield Problem(file, f"field '{field_name}' names section '{ref.section}', which is not a section "
+                            f"of '{ref.document}'. Its sections: {'; '.join(source.sections)}.", entry_id)
+
+
+def _check_review_dates(kb: KnowledgeBase) -> Iterable[Problem]:
+    for entry_id in kb.all_ids():
+        record = kb.entry(entry_id)
+        if hasattr(record, "review_date") and record.review_date is None and kb.kind_of(entry_id) != "source":
+            yield Problem(kb.files[entry_id], "there is no review_date. Add 'review_date: YYYY-MM-DD' to the "
+                                              "entry or once at the top of the file.", entry_id)
+
+
+def _check_phrases(kb: KnowledgeBase) -> Iterable[Problem]:
+    """A phrase may mean one term or topic only, or the assistant cannot tell which is meant."""
+    owners: Dict[str, str] = {}
+    for term in kb.terms.values():
+        for name in term.names:
+            yield from _claim(owners, normalise(name), term.id, kb)
+    for topic in kb.topics.values():
+        for keyword in topic.keywords:
+            yield from _claim(owners, normalise(keyword), topic.id, kb)
+
+
+def _claim(owners: Dict[str, str], phrase: str, entry_id: str, kb: KnowledgeBase) -> Iterable[Problem]:
+    other = owners.get(phrase)
+    if other and other != entry_id:
+        yield Problem(kb.files[entry_id], f"the phrase '{phrase}' is also used by '{other}' "
+                                          f"(knowledge/{kb.files[other]}). A phrase can belong to only "
+                                          "one term or topic; remove it from one of them.", entry_id)
+    owners[phrase] = entry_id
+
+
+def _check_intents(kb: KnowledgeBase) -> Iterable[Problem]:
+    seen: Dict[str, str] = {}
+    for topic in kb.topics.values():
+        if topic.intent and topic.intent in seen:
+            yield Problem("topics.yml", f"intent '{topic.intent}' is also used by topic '{seen[topic.intent]}'.",
+                          topic.id)
+        seen[topic.intent] = topic.id
+
+
+def _check_terms(kb: KnowledgeBase) -> Iterable[Problem]:
+    for term in kb.terms.values():
+        acronym = term.term.isupper() and " " not in term.term
+        if acronym and not term.expansion and not term.public_source and "does not expand" not in term.text:
+            yield Problem("glossary.yml", "the acronym has no expansion. Either add the expansion with a "
+                                          "public_source, or say in the text that the briefing does not expand it.",
+                          term.id)
+
+
+def _check_contacts(kb: KnowledgeBase) -> Iterable[Problem]:
+    today = dt.date.today()
+    for contact in kb.contacts.values():
+        if contact.value and (not contact.last_checked or not contact.checked_against):
+            yield Problem("local_settings.yml", "a contact with a value needs last_checked (the date it was "
+                                                "confirmed) and checked_against (where).", contact.id)
+        if contact.last_checked and contact.last_checked > today:
+            yield Problem("local_settings.yml", f"last_checked {contact.last_checked} is in the future.",
+                          contact.id)
+
+
+def _check_links(kb: KnowledgeBase) -> Iterable[Problem]:
+    for link in kb.links.values():
+        if not link.url and not link.note:
+            yield Problem("links.yml", "a link with no url needs a note saying why there is none.", link.id)
+
+
+def _check_definitions(kb: KnowledgeBase) -> Iterable[Problem]:
+    for definition in kb.definitions.values():
+        if definition.quote and not definition.quoted_from:
+            yield Problem("definitions.yml", "a quoted definition needs quoted_from: the document it quotes.",
+                          definition.id)
+
+
+def stale_entries(kb: KnowledgeBase, today: dt.date = None) -> List[str]:
+    """Ids whose review date has passed (a warning, not an error)."""
+    today = today or dt.date.today()
+    return [i for i in kb.all_ids()
+            if getattr(kb.entry(i), "review_date", None) and kb.entry(i).review_date < today]

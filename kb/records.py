@@ -1,0 +1,183 @@
+"""Typed records for everything in knowledge/.
+
+Each field's metadata says how the validator checks it (see kb/schema.py):
+  kind:  text (non-empty string), str (string, may be empty), date, url, bool, int,
+         id (one id), ids (list of ids), strs (list of strings), source (document + section),
+         public_source (document + section + note), items / steps (nested records)
+  ref:   the kinds of entry an id must point to (topic, checklist, finding, link, ...);
+         "any" means any entry in the knowledge base
+  required: the field must be present (a value of null is only allowed with nullable)
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+def spec(kind: str, required: bool = True, ref: str = "", nullable: bool = False,
+         choices: Tuple[str, ...] = (), default=None):
+    meta = {"kind": kind, "required": required, "ref": ref, "nullable": nullable, "choices": choices}
+    if required:
+        return field(metadata=meta)
+    if isinstance(default, (list, tuple)):
+        return field(default=tuple(default), metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    document: str
+    section: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str = spec("id")
+    title: str = spec("text")
+    short: str = spec("text")
+    url: Optional[str] = spec("url", nullable=True)
+    sections: Tuple[str, ...] = spec("strs")
+    note: str = spec("text", required=False, default="")
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str = spec("id")
+    title: str = spec("text")
+    summary: str = spec("text")
+    source: SourceRef = spec("source")
+    keywords: Tuple[str, ...] = spec("strs")
+    checklists: Tuple[str, ...] = spec("ids", ref="checklist")
+    related: Tuple[str, ...] = spec("ids", ref="topic")
+    intent: str = spec("str", required=False, default="")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+FINDING_KINDS = ("worked_well", "to_improve", "suggestion", "context", "conclusion")
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str = spec("id")
+    topics: Tuple[str, ...] = spec("ids", ref="topic")
+    kind: str = spec("str", choices=FINDING_KINDS)
+    text: str = spec("text")
+    source: SourceRef = spec("source")
+    links: Tuple[str, ...] = spec("ids", required=False, ref="link", default=())
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: str = spec("id")
+    text: str = spec("text")
+    why: str = spec("text")
+    findings: Tuple[str, ...] = spec("ids", ref="finding audit_fact")
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str = spec("id")
+    topic: str = spec("id", ref="topic")
+    title: str = spec("text")
+    source: SourceRef = spec("source")
+    items: Tuple[ChecklistItem, ...] = spec("items")
+    intro: str = spec("text", required=False, default="")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str = spec("id")
+    title: str = spec("text")
+    text: str = spec("text")
+    source: SourceRef = spec("source")
+    terms: Tuple[str, ...] = spec("strs")
+    quote: bool = spec("bool")
+    quoted_from: str = spec("id", required=False, ref="source", default="")
+    note: str = spec("text", required=False, default="")
+    links: Tuple[str, ...] = spec("ids", required=False, ref="link", default=())
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class Term:
+    id: str = spec("id")
+    term: str = spec("text")
+    expansion: Optional[str] = spec("text", nullable=True)
+    synonyms: Tuple[str, ...] = spec("strs")
+    text: str = spec("text")
+    source: SourceRef = spec("source")
+    topics: Tuple[str, ...] = spec("ids", ref="topic")
+    public_source: Optional[SourceRef] = spec("public_source", required=False)
+    links: Tuple[str, ...] = spec("ids", required=False, ref="link", default=())
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+    @property
+    def names(self) -> Tuple[str, ...]:
+        """Every way of writing the term: itself, its expansion and its synonyms."""
+        extra = (self.expansion,) if self.expansion else ()
+        return (self.term,) + extra + tuple(self.synonyms)
+
+
+@dataclass(frozen=True)
+class Link:
+    id: str = spec("id")
+    title: str = spec("text")
+    url: Optional[str] = spec("url", nullable=True)
+    purpose: str = spec("text")
+    source: SourceRef = spec("source")
+    note: str = spec("text", required=False, default="")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class AuditFact:
+    id: str = spec("id")
+    title: str = spec("text")
+    text: str = spec("text")
+    source: SourceRef = spec("source")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str = spec("id")
+    name: str = spec("text")
+    term: str = spec("id", ref="term")
+    cases_audited: str = spec("text")
+    detail: str = spec("text")
+    source: SourceRef = spec("source")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class Contact:
+    id: str = spec("id")
+    name: str = spec("text")
+    value: Optional[str] = spec("text", nullable=True)
+    last_checked: Optional[dt.date] = spec("date", nullable=True)
+    checked_against: Optional[str] = spec("text", nullable=True)
+    source: SourceRef = spec("source")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class UrgentStep:
+    id: str = spec("id")
+    text: str = spec("text")
+    source: SourceRef = spec("source")
+    contact: str = spec("id", required=False, ref="contact", default="")
+    contacts: Tuple[str, ...] = spec("ids", required=False, ref="contact", default=())
+    link: str = spec("id", required=False, ref="link", default="")
+
+
+@dataclass(frozen=True)
+class UrgentGuidance:
+    id: str = spec("id")
+    title: str = spec("text")
+    steps: Tuple[UrgentStep, ...] = spec("steps")
+    then_checklist: str = spec("id", ref="checklist")
+    review_date: Optional[dt.date] = spec("date", required=False)

@@ -1,0 +1,42 @@
+"""Which file holds what: the top-level keys of each knowledge file and the record type of each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from kb import records as r
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str                 # top-level key in the file
+    shape: str               # list (of records), one (record), strs, messages, int, date
+    record: Optional[type] = None
+    kind: str = ""           # the entry kind, for references between files
+    required: bool = True
+
+
+MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "not_covered", "help",
+                "greet", "thanks", "goodbye", "bot_challenge", "search_intro")
+
+REVIEW_DATE = Section("review_date", "date", required=False)
+
+FILES = {
+    "sources.yml": (Section("sources", "list", r.Source, "source"),),
+    "topics.yml": (REVIEW_DATE, Section("topics", "list", r.Topic, "topic")),
+    "findings.yml": (REVIEW_DATE, Section("findings", "list", r.Finding, "finding")),
+    "checklists.yml": (REVIEW_DATE, Section("checklists", "list", r.Checklist, "checklist")),
+    "definitions.yml": (REVIEW_DATE, Section("definitions", "list", r.Definition, "definition")),
+    "glossary.yml": (REVIEW_DATE, Section("terms", "list", r.Term, "term")),
+    "links.yml": (REVIEW_DATE, Section("links", "list", r.Link, "link")),
+    "audit.yml": (REVIEW_DATE, Section("facts", "list", r.AuditFact, "audit_fact"),
+                  Section("agencies", "list", r.Agency, "agency")),
+    "local_settings.yml": (REVIEW_DATE, Section("max_age_days", "int"),
+                           Section("contacts", "list", r.Contact, "contact")),
+    "safety.yml": (REVIEW_DATE, Section("urgent_guidance", "one", r.UrgentGuidance, "urgent"),
+                   Section("urgent_phrases", "strs")),
+    "assistant.yml": (REVIEW_DATE, Section("messages", "messages")),
+}
+
+# Nested record types, by field kind.
+NESTED = {"items": r.ChecklistItem, "steps": r.UrgentStep}

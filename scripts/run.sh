@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Start the action server in the background and Rasa in the foreground (`run.sh shell` to chat
+# in the terminal). Stops the action server when Rasa stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${VENV:-.venv}/bin/python
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+
+$PY -m rasa_sdk --actions actions --port "$ACTIONS_PORT" &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT
+
+for _ in $(seq 60); do
+  curl -sf "http://localhost:$ACTIONS_PORT/health" >/dev/null && break
+  kill -0 $actions_pid 2>/dev/null || { echo "The action server failed to start." >&2; exit 1; }
+  sleep 0.5
+done
+
+if [ "${1:-}" = "shell" ]; then
+  $PY -m rasa shell --model models/assistant.tar.gz --endpoints endpoints.yml
+  exit
+fi
+
+cat <<MSG
+Starting the assistant on port $RASA_PORT. When it says "Rasa server is up and running", chat with:
+  curl -s http://localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+       -d '{"sender": "me", "message": "what must a referral include?"}'
+or run 'make shell' in another terminal. Stop with Ctrl+C.
+MSG
+$PY -m rasa run --model models/assistant.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+  --port "$RASA_PORT"
