@@ -63,13 +63,10 @@ def definition(kb: KnowledgeBase, entry: r.Definition) -> str:
 
 
 def term(kb: KnowledgeBase, entry: r.Term) -> str:
-    heading = f"*{entry.term}*"
-    if entry.expansion:
-        heading += f" stands for *{entry.expansion}*"
-        if entry.public_source:
-            heading += f" (source: {entry.public_source.note})"
-        heading += "."
+    heading = f"*{entry.term}*" + (f" stands for *{entry.expansion}*." if entry.expansion else "")
     lines = [heading, entry.text]
+    if entry.public_source:
+        lines.append(f"Not from the briefing: {entry.public_source.note}")
     lines.extend(link_text(kb.links[l]) for l in entry.links)
     return "\n".join(lines) + "\n" + source_line(kb, [entry.source], [entry.id])
 

@@ -1,7 +1,7 @@
 """Definitions, glossary terms, links, contacts, the audit itself, and where an answer came from."""
 from __future__ import annotations
 
-from typing import List
+from typing import Dict, List, Tuple
 
 from actions import formatting
 from actions.base import KnowledgeAction
@@ -10,6 +10,7 @@ from actions.knowledge import searcher
 from actions.replies import Reply, entry_button, related_buttons
 from kb import KnowledgeBase
 
+GLOSSARY_MIN_SCORE = 0.3  # below this a "what is X?" names nothing the glossary holds
 AGENCY_WORDS = ("agenc", "took part", "participat", "organisations", "services involved", "who audited")
 
 
@@ -31,7 +32,8 @@ class ActionGlossary(KnowledgeAction):
         entry = turn.requested_entry(kb, ("term",))
         terms = [entry] if entry else turn.mentioned_terms(kb)
         if not terms:
-            hits = [h for h in searcher().search(turn.text, limit=5) if h.passage.kind == "term"]
+            hits = [h for h in searcher().search(turn.text, limit=5, min_score=GLOSSARY_MIN_SCORE)
+                    if h.passage.kind == "term"]
             terms = [kb.terms[hits[0].passage.id]] if hits else []
         if not terms:
             definition = kb.definition_for(turn.text)
@@ -95,23 +97,26 @@ class ActionSource(KnowledgeAction):
             briefing = kb.sources["fsa_briefing"]
             return Reply([f"My answers come from the {briefing.title}, and from the public sources named "
                           "in each answer. Ask a question and I'll show where its answer comes from."])
-        lines = ["*Where that comes from*"]
-        for entry in entries[:6]:
-            lines.extend(_source_lines(kb, entry))
-        return Reply(["\n".join(lines)], [], turn.last_topic, turn.last_kind, [e.id for e in entries])
+        return Reply([_sources_text(kb, entries)], [], turn.last_topic, turn.last_kind, [e.id for e in entries])
 
 
-def _source_lines(kb: KnowledgeBase, entry) -> List[str]:
-    refs = [getattr(entry, "source", None)] + [getattr(s, "source", None) for s in getattr(entry, "steps", ())]
-    lines = []
-    for ref in [r for r in dict.fromkeys(refs) if r]:
-        document = kb.sources[ref.document]
-        where = f" {document.url}" if document.url else ""
-        lines.append(f"- {entry.id}: {document.title}, section '{ref.section}'.{where}")
-    public = getattr(entry, "public_source", None)
-    if public:
-        lines.append(f"  Also: {public.note}")
-    quoted = getattr(entry, "quoted_from", "")
-    if quoted:
-        lines.append(f"  Quoted from: {kb.sources[quoted].title}")
-    return lines
+def _sources_text(kb: KnowledgeBase, entries: List) -> str:
+    """Group the last answer's entries by document and section, then add outside sources."""
+    sections: Dict[Tuple[str, str], List[str]] = {}
+    extras: List[str] = []
+    for entry in entries:
+        refs = [getattr(entry, "source", None)] + [getattr(s, "source", None) for s in getattr(entry, "steps", ())]
+        for ref in filter(None, refs):
+            sections.setdefault((ref.document, ref.section), []).append(entry.id)
+        if getattr(entry, "public_source", None):
+            extras.append(f"- {entry.id}: also {entry.public_source.note}")
+        if getattr(entry, "quoted_from", ""):
+            extras.append(f"- {entry.id}: quoted from {kb.sources[entry.quoted_from].title}")
+    lines = ["*Where that comes from*"]
+    for document_id in dict.fromkeys(d for d, _ in sections):
+        document = kb.sources[document_id]
+        lines.append(document.title + (f" ({document.url})" if document.url else ""))
+        for (doc, section), ids in sections.items():
+            if doc == document_id:
+                lines.append(f"- section '{section}': {', '.join(dict.fromkeys(ids))}")
+    return "\n".join(lines + list(dict.fromkeys(extras)))

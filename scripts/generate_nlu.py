@@ -24,7 +24,7 @@ ACRONYM_TEMPLATES = (
     "who is {t}", "what's {t} short for", "can you tell me what {t} is",
 )
 PHRASE_TEMPLATES = (
-    "what is a {t}?", "what's a {t}", "what does {t} mean", "define {t}", "meaning of {t}",
+    "what is a {t}?", "what's a {t}", "what does {t} mean", "meaning of {t}",
     "explain what a {t} is", "{t} - what is that?", "what do you mean by {t}",
     "can you explain {t}", "what is meant by {t}?",
 )
