@@ -1,0 +1,1 @@
+"""Running the assistant for tests, evaluation and benchmarks: start servers, talk to them."""

@@ -1,0 +1,129 @@
+"""Start the action server and the Rasa server as child processes, and stop them cleanly.
+
+    with running_assistant() as assistant:
+        replies = assistant.ask("sender-1", "what must a referral include?")
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> float:
+    """Seconds until `url` answers 200; raise if the process dies or time runs out."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited with code {process.returncode} before {url} answered")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return time.monotonic() - start
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@dataclass
+class Assistant:
+    rasa_url: str
+    actions_url: str
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    started_in: float = 0.0
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.rasa_url}/webhooks/rest/webhook"
+
+    def post(self, path: str, body: bytes, content_type: str = "application/json", timeout: float = 30):
+        """(status, text) of a raw POST, for bad-input tests."""
+        request = urllib.request.Request(self.rasa_url + path, data=body, headers={"Content-Type": content_type})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode("utf-8", "replace")
+
+    def ask(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
+        status, text = self.post("/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}).encode(),
+                                 timeout=timeout)
+        if status != 200:
+            raise RuntimeError(f"REST channel answered {status}: {text[:200]}")
+        return json.loads(text)
+
+    def pid(self, name: str) -> int:
+        return self.processes[name].pid
+
+
+def _python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+@contextlib.contextmanager
+def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, extra_env: Optional[dict] = None,
+                      log_dir: Optional[Path] = None, timeout: float = 240) -> Iterator[Assistant]:
+    if not Path(model).exists():
+        raise FileNotFoundError(f"{model} is missing: run `make train` first")
+    actions_port, rasa_port = free_port(), free_port()
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2", **(extra_env or {}))
+    log_dir = Path(log_dir or ROOT / "results" / "logs")
+    log_dir.mkdir(parents=True, exist_ok=True)
+    endpoints_file = endpoints or _endpoints_for(actions_port, log_dir)
+    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}")
+    start = time.monotonic()
+    try:
+        assistant.processes["actions"] = _spawn(
+            [_python(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
+            env, log_dir / "actions.log")
+        assistant.processes["rasa"] = _spawn(
+            [_python(), "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints_file),
+             "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port)],
+            env, log_dir / "rasa.log")
+        wait_until_up(f"{assistant.actions_url}/health", assistant.processes["actions"], timeout)
+        wait_until_up(f"{assistant.rasa_url}/", assistant.processes["rasa"], timeout)
+        assistant.started_in = time.monotonic() - start
+        yield assistant
+    finally:
+        for process in assistant.processes.values():
+            process.terminate()
+        for process in assistant.processes.values():
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _spawn(command: List[str], env: dict, log: Path) -> subprocess.Popen:
+    handle = open(log, "w")
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def _endpoints_for(actions_port: int, folder: Path) -> Path:
+    path = folder / f"endpoints-{actions_port}.yml"
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    return path
+
+
+def reply_text(replies: List[dict]) -> str:
+    return "\n\n".join(r.get("text") or "" for r in replies)

@@ -1,0 +1,87 @@
+"""The trained assistant answers real questions over real HTTP (REST channel), with its action server."""
+from __future__ import annotations
+
+import json
+import uuid
+
+import pytest
+
+from harness.servers import reply_text, running_assistant
+
+
+@pytest.fixture(scope="module")
+def assistant():
+    with running_assistant() as running:
+        yield running
+
+
+def ask(assistant, message, sender=None):
+    return assistant.ask(sender or uuid.uuid4().hex, message)
+
+
+@pytest.mark.parametrize("question,ref", [
+    ("what must a referral include?", "checklist.referral"),
+    ("when do I refer to UAVA?", "checklist.refer_to_uava"),
+    ("should the GP get the plan?", "checklist.gp_involvement"),
+    ("how do I hear the voice of a non-verbal child?", "checklist.voice_of_child"),
+    ("whats LPT", "term.lpt"),
+    ("how many cases were audited?", "audit.cases"),
+    ("what is non-contact abuse", "def.non_contact_abuse"),
+])
+def test_answers_real_questions(assistant, question, ref):
+    replies = ask(assistant, question)
+    assert f"{ref}" in reply_text(replies)
+
+
+def test_checklist_comes_with_buttons_that_work(assistant):
+    sender = uuid.uuid4().hex
+    replies = ask(assistant, "what must a referral include?", sender)
+    buttons = [b for r in replies for b in r.get("buttons", [])]
+    assert buttons and buttons[0]["title"] == "What the audit found"
+    followed = ask(assistant, buttons[0]["payload"], sender)
+    assert "Referrals: what the audit found" in reply_text(followed)
+
+
+def test_context_carries_across_turns(assistant):
+    sender = uuid.uuid4().hex
+    assert "term.uava" in reply_text(ask(assistant, "who are UAVA?", sender))
+    assert "checklist.refer_to_uava" in reply_text(ask(assistant, "when should I refer to them?", sender))
+    source = reply_text(ask(assistant, "where does that come from?", sender))
+    assert "Key points: Equality and Diversity" in source
+
+
+def test_urgent_message_gets_emergency_guidance_first(assistant):
+    replies = ask(assistant, "I think a child is in danger right now")
+    assert "999" in replies[0]["text"]
+    assert "checklist.referral" in reply_text(replies)
+
+
+def test_identifiers_get_a_reminder(assistant):
+    replies = ask(assistant, "what goes in a referral for Jane Smith, 12 Narborough Road LE3 0BQ?")
+    assert "identifiable" in replies[0]["text"]
+    assert "checklist.referral" in reply_text(replies)
+
+
+def test_unknown_questions_get_an_honest_answer(assistant):
+    text = reply_text(ask(assistant, "qwertyuiop zxcv"))
+    assert "llrscb.proceduresonline.com" in text or "closest" in text
+
+
+@pytest.mark.parametrize("body,content_type", [
+    (json.dumps({"sender": "x", "message": ""}).encode(), "application/json"),
+    (json.dumps({"sender": "x", "message": "\u0000\ufffd😀" * 50}).encode(), "application/json"),
+    (json.dumps({"sender": "x", "message": "referral " * 5000}).encode(), "application/json"),
+])
+def test_odd_messages_get_no_server_error(assistant, body, content_type):
+    status, text = assistant.post("/webhooks/rest/webhook", body, content_type)
+    assert status == 200
+    assert "Traceback" not in text
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"sender": "x"}', b"\xff\xfe\x00"])
+def test_malformed_requests_get_a_client_error_not_a_crash(assistant, body):
+    status, text = assistant.post("/webhooks/rest/webhook", body)
+    assert status < 500 or "Traceback" not in text
+    assert "Traceback" not in text
+    # and the server still answers afterwards
+    assert "checklist.referral" in reply_text(ask(assistant, "what must a referral include?"))
