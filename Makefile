@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup generate train run shell validate test evaluate bench clean help
+.PHONY: setup generate annotate train run shell validate test evaluate clean help
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
@@ -40,6 +40,9 @@ setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json $(GENERATED)
 
 generate: $(GENERATED)
 
+annotate: setup
+	$(PY) scripts/annotate_entities.py
+
 # --- model ---------------------------------------------------------------------------------
 $(MODEL): $(TRAINING) $(SPACY_MODEL)/meta.json
 	$(RASA) train --fixed-model-name assistant --out models --quiet
@@ -58,6 +61,7 @@ shell: train
 validate: setup
 	$(PY) -m kb.validate
 	$(PY) scripts/generate_nlu.py --check
+	$(PY) scripts/annotate_entities.py --check
 	$(RASA) data validate --quiet --fail-on-warnings
 
 test: train validate

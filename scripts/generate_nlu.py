@@ -21,14 +21,15 @@ OUTPUT = ROOT / "data" / "nlu" / "generated" / "glossary.yml"
 ACRONYM_TEMPLATES = (
     "what does {t} stand for?", "what's {t}", "who are {t}?", "what is {t}", "{t}?",
     "what do {t} do", "meaning of {t}", "{t} stands for what", "explain {t} please",
-    "who is {t}", "what's {t} short for", "can you tell me what {t} is",
+    "who is {t}", "what's {t} short for", "can you tell me what {t} is", "{t}: what's that",
+    "not sure what {t} is", "and {t} is who?", "what does the acronym {t} mean",
 )
 PHRASE_TEMPLATES = (
     "what is a {t}?", "what's a {t}", "what does {t} mean", "meaning of {t}",
     "explain what a {t} is", "{t} - what is that?", "what do you mean by {t}",
     "can you explain {t}", "what is meant by {t}?",
 )
-PER_NAME = 3
+PER_NAME = 2  # with one example per other name: about as many as a hand-written intent has
 
 
 def is_acronym(name: str) -> bool:
@@ -39,8 +40,8 @@ def examples(kb) -> list:
     lines, turn = [], 0
     for term in kb.terms.values():
         for index, name in enumerate(term.names):
-            if index > 2 or (index > 0 and "definitions" in term.topics):
-                break  # the term, its expansion and one synonym; definitions are asked elsewhere
+            if index > 1 or (index > 0 and "definitions" in term.topics):
+                break  # the term and its expansion; definitions are asked elsewhere
             templates = ACRONYM_TEMPLATES if is_acronym(name) or index == 0 else PHRASE_TEMPLATES
             for _ in range(PER_NAME if index == 0 else 1):
                 template = templates[turn % len(templates)]

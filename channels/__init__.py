@@ -1,0 +1,1 @@
+"""Input channels: the REST channel with input checks (and, later, Slack, Teams and the web page)."""
