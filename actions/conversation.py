@@ -11,6 +11,7 @@ from kb import KnowledgeBase
 from kb import records as r
 
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|also|ok and|what of)\b", re.I)
+FINDINGS_WORDS = re.compile(r"\b(found|findings|lessons? learn\w*|what worked|audit (say|said|show|showed|find))\b", re.I)
 PRONOUN = re.compile(r"\b(them|they|it|that|this|those|there|he|she)\b", re.I)
 
 
@@ -47,6 +48,11 @@ class Turn:
     @property
     def is_follow_up(self) -> bool:
         return self.typed and bool(FOLLOW_UP.match(self.text))
+
+    @property
+    def asks_for_findings(self) -> bool:
+        """'what was found about plans?' asks for findings even when the intent is the theme's."""
+        return self.typed and bool(FINDINGS_WORDS.search(self.text))
 
     @property
     def has_pronoun(self) -> bool:

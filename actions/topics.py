@@ -47,7 +47,7 @@ class ActionAnswerTopic(KnowledgeAction):
         topic = topic_for_question(kb, turn)
         if topic is None:
             return Reply([kb.messages["not_covered"]])
-        if turn.is_follow_up and turn.last_kind == "findings":
+        if turn.asks_for_findings or (turn.is_follow_up and turn.last_kind == "findings"):
             return findings_reply(kb, topic)
         texts: List[str] = [formatting.checklist(kb, c) for c in kb.checklists_for(topic.id)]
         if not texts:

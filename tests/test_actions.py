@@ -89,6 +89,11 @@ def test_follow_up_keeps_the_kind_of_answer():
     assert "finding.records.genograms" in reply
 
 
+def test_a_theme_question_about_what_was_found_gets_the_findings():
+    reply = texts(run_action(ActionAnswerTopic(), "what was found about voice of the child", "ask_voice_of_child")[0])
+    assert "Voice of the child: what the audit found" in reply
+
+
 def test_refer_to_them_after_asking_about_uava():
     messages, _ = run_action(ActionAnswerTopic(), "when should I refer to them?", "ask_referral",
                              slots={"last_term": "term.uava", "last_topic": "uava"})
