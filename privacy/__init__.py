@@ -1,22 +1,3 @@
 """Detection and redaction of personal identifiers in chat messages."""
-from .identifiers import (
-    KINDS,
-    PLACEHOLDERS,
-    REMINDER_KINDS,
-    Identifier,
-    describe,
-    find_identifiers,
-    needs_reminder,
-    redact,
-)
-
-__all__ = [
-    "Identifier",
-    "KINDS",
-    "REMINDER_KINDS",
-    "PLACEHOLDERS",
-    "find_identifiers",
-    "redact",
-    "needs_reminder",
-    "describe",
-]
+from .identifiers import *  # noqa: F401,F403 - the public API is identifiers.__all__
+from .identifiers import __all__  # noqa: F401
