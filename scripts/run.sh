@@ -22,11 +22,18 @@ if [ "${1:-}" = "shell" ]; then
   exit
 fi
 
+# Channels: REST and the web chat always; Slack and Teams when their settings are in the environment.
+# The file names secrets as ${VARS} only (Rasa reads them from the environment).
+CREDENTIALS=${CREDENTIALS:-results/run/credentials.yml}
+echo "Channels:"
+PYTHONPATH=. $PY -m channels.credentials "$CREDENTIALS"
+
 cat <<MSG
-Starting the assistant on port $RASA_PORT. When it says "Rasa server is up and running", chat with:
-  curl -s http://localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
-       -d '{"sender": "me", "message": "what must a referral include?"}'
+Starting the assistant on port $RASA_PORT. When it says "Rasa server is up and running":
+  web chat:  http://localhost:$RASA_PORT/webhooks/webchat/
+  REST:      curl -s http://localhost:$RASA_PORT/webhooks/rest/webhook -H 'Content-Type: application/json' \\
+                  -d '{"sender": "me", "message": "what must a referral include?"}'
 or run 'make shell' in another terminal. Stop with Ctrl+C.
 MSG
-$PY -m rasa run --model models/assistant.tar.gz --endpoints endpoints.yml --credentials credentials.yml \
+$PY -m rasa run --model models/assistant.tar.gz --endpoints endpoints.yml --credentials "$CREDENTIALS" \
   --port "$RASA_PORT"

@@ -1,0 +1,215 @@
+/* The web chat: posts to the assistant's REST webhook and shows the answers.
+ * Answers are plain text with *bold*, numbered items ("1. ..." with indented "Why: ..." lines),
+ * bullets ("- ...") and a last "Source: ..." line. They are turned into DOM nodes with textContent
+ * only (never innerHTML), so nothing in a message can become markup. */
+(function () {
+  "use strict";
+
+  var WEBHOOK = "../rest/webhook";
+  var SENDER_KEY = "llr-webchat-sender";
+  var FAILED = "Sorry, I couldn't reach the assistant just now. If a child is in immediate danger call 999. " +
+    "Otherwise please check the LLR procedures: http://llrscb.proceduresonline.com/";
+  var NUMBERED = /^(\d{1,3})[.)]\s+(.*)$/;
+  var BULLET = /^[-\u2022]\s+(.*)$/;
+  var LABEL = /^([A-Z][\w ]{0,24}):\s/;
+  var URL_RE = /https?:\/\/[^\s<>"]+/g;
+
+  // --- conversation id: random, kept for this tab only --------------------------------------
+  function newSender() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function sender(reset) {
+    var id = null;
+    try { id = reset ? null : window.sessionStorage.getItem(SENDER_KEY); } catch (e) { /* storage off */ }
+    if (!id) {
+      id = newSender();
+      try { window.sessionStorage.setItem(SENDER_KEY, id); } catch (e) { /* storage off */ }
+    }
+    return id;
+  }
+
+  // --- rendering ------------------------------------------------------------------------------
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function trimUrl(url) {
+    var trailing = "";
+    while (url && ".,;:!?)'".indexOf(url.charAt(url.length - 1)) >= 0) {
+      var last = url.charAt(url.length - 1);
+      if (last === ")" && url.split("(").length >= url.split(")").length) { break; }
+      trailing = last + trailing;
+      url = url.slice(0, -1);
+    }
+    return [url, trailing];
+  }
+
+  function appendLinks(parent, text) {
+    var position = 0;
+    text.replace(URL_RE, function (match, offset) {
+      var parts = trimUrl(match);
+      parent.appendChild(document.createTextNode(text.slice(position, offset)));
+      var link = el("a", "", parts[0]);
+      link.href = parts[0];
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.appendChild(el("span", "visually-hidden", " (opens in a new tab)"));
+      parent.appendChild(link);
+      parent.appendChild(document.createTextNode(parts[1]));
+      position = offset + match.length;
+      return match;
+    });
+    parent.appendChild(document.createTextNode(text.slice(position)));
+  }
+
+  function appendInline(parent, text) {
+    text.split(/\*([^*\n]+)\*/).forEach(function (part, i) {
+      var target = parent;
+      if (i % 2 === 1) { target = parent.appendChild(el("strong")); }
+      appendLinks(target, part);
+    });
+  }
+
+  function detail(line) {
+    var node = el("span", "detail");
+    var match = LABEL.exec(line);
+    if (match) {
+      node.appendChild(el("span", "label", match[1] + ": "));
+      line = line.slice(match[0].length);
+    }
+    appendInline(node, line);
+    return node;
+  }
+
+  // Lines into blocks: a paragraph, a list (ol/ul with items and their detail lines), or the source.
+  function render(text) {
+    var fragment = document.createDocumentFragment();
+    var list = null;
+    var item = null;
+    String(text || "").replace(/\r\n/g, "\n").split("\n").forEach(function (raw) {
+      var line = raw.trim();
+      if (!line) { return; }
+      var numbered = NUMBERED.exec(line);
+      var bullet = BULLET.exec(line);
+      if (/^\s/.test(raw) && item) {
+        item.appendChild(detail(line));
+      } else if (numbered || bullet) {
+        var tag = numbered ? "ol" : "ul";
+        if (!list || list.tagName.toLowerCase() !== tag) {
+          list = fragment.appendChild(el(tag));
+          if (numbered) { list.start = Number(numbered[1]); }
+        }
+        item = list.appendChild(el("li"));
+        if (numbered) { item.value = Number(numbered[1]); }
+        appendInline(item.appendChild(el("span", "item-text")), numbered ? numbered[2] : bullet[1]);
+      } else {
+        list = item = null;
+        var paragraph = fragment.appendChild(el("p", line.indexOf("Source:") === 0 ? "source" : ""));
+        appendInline(paragraph, line);
+      }
+    });
+    return fragment;
+  }
+
+  // --- the conversation -------------------------------------------------------------------------
+  var log, status, input, form;
+  var busy = false;
+  var conversation = sender(false);
+
+  function show(node) {
+    log.appendChild(node);
+    var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    node.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+    return node;
+  }
+
+  function showMine(text) {
+    var node = el("div", "msg me");
+    node.appendChild(el("span", "visually-hidden", "You: "));
+    node.appendChild(el("p", "", text));
+    show(node);
+  }
+
+  function buttonGroup(buttons) {
+    var group = el("div", "buttons");
+    group.setAttribute("role", "group");
+    group.setAttribute("aria-label", "Next questions");
+    buttons.forEach(function (b) {
+      var button = group.appendChild(el("button", "", b.title || b.payload));
+      button.type = "button";
+      button.addEventListener("click", function () { ask(b.payload, b.title); });
+    });
+    return group;
+  }
+
+  function showAnswer(reply) {
+    if (!reply.text && !(reply.buttons && reply.buttons.length)) { return; }
+    var node = el("div", "msg bot");
+    node.appendChild(el("span", "visually-hidden", "Assistant: "));
+    node.appendChild(render(reply.text));
+    if (reply.buttons && reply.buttons.length) { node.appendChild(buttonGroup(reply.buttons)); }
+    show(node);
+  }
+
+  function setBusy(on) {
+    busy = on;
+    log.setAttribute("aria-busy", on ? "true" : "false");
+    status.textContent = on ? "The assistant is answering\u2026" : "";
+  }
+
+  function ask(message, shownAs) {
+    message = String(message || "").trim();
+    if (!message || busy) { return; }
+    showMine(shownAs || message);
+    setBusy(true);
+    fetch(WEBHOOK, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: conversation, message: message })
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("HTTP " + response.status); }
+      return response.json();
+    }).then(function (replies) {
+      (replies || []).forEach(showAnswer);
+    }).catch(function () {
+      showAnswer({ text: FAILED });
+    }).then(function () {
+      setBusy(false);
+    });
+  }
+
+  function start() {
+    log = document.getElementById("log");
+    status = document.getElementById("status");
+    input = document.getElementById("question");
+    form = document.getElementById("ask");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var text = input.value;
+      if (busy || !text.trim()) { return; }
+      input.value = "";
+      ask(text);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("[data-ask]"), function (button) {
+      button.addEventListener("click", function () { ask(button.getAttribute("data-ask")); });
+    });
+    document.getElementById("restart").addEventListener("click", function () {
+      conversation = sender(true);
+      log.textContent = "";
+      input.focus();
+    });
+  }
+
+  window.LLRChat = { render: render, ask: ask };
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+}());

@@ -1,0 +1,204 @@
+"""Slack, end to end: signed events over real HTTP to the running Rasa server; answers arrive at the fake
+Slack Web API (SLACK_API_URL) in the right thread, once."""
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import urllib.parse
+import uuid
+
+import pytest
+from fakes import SLACK_SECRET, SLACK_TOKEN, post, slack_headers
+
+from channels import slack_blocks
+from channels.slack import RecentIds, api_url
+
+BOT_USER = "UBOT0001"
+_ts = itertools.count(1)
+
+
+def new_ts() -> str:
+    return f"{int(time.time())}.{next(_ts):06d}"
+
+
+def event(text: str, thread_ts=None, channel="C0CHANNEL", user="U0PRACT1", kind="app_mention", **extra) -> dict:
+    ts = new_ts()
+    body = {"type": kind, "user": user, "text": f"<@{BOT_USER}> {text}" if kind == "app_mention" else text,
+            "ts": ts, "channel": channel, **extra}
+    if thread_ts:
+        body["thread_ts"] = thread_ts
+    return {"token": "unused", "team_id": "T0TEAM", "api_app_id": "A0APP", "type": "event_callback",
+            "event_id": f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(time.time()), "event": body,
+            "authorizations": [{"user_id": BOT_USER, "is_bot": True}]}
+
+
+def send(assistant, envelope: dict, headers=None, raw: bytes = None):
+    body = raw if raw is not None else json.dumps(envelope).encode()
+    headers = headers if headers is not None else slack_headers(SLACK_SECRET, body)
+    return post(assistant.rasa_url + "/webhooks/slack/webhook", body, headers)
+
+
+def click(assistant, button: dict, answered: dict, thread: str, user="U0PRACT1", channel="C0CHANNEL"):
+    bot_ts = new_ts()  # the answer's own ts (the fake Slack gave it one)
+    payload = {"type": "block_actions", "user": {"id": user}, "channel": {"id": channel},
+               "trigger_id": uuid.uuid4().hex, "container": {"type": "message", "message_ts": bot_ts},
+               "message": {"ts": bot_ts, "thread_ts": thread, "text": answered.get("text", "")},
+               "actions": [{"type": "button", "action_id": button["action_id"], "value": button["value"],
+                            "block_id": "answer_buttons", "action_ts": str(time.time())}]}
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    return post(assistant.rasa_url + "/webhooks/slack/webhook", body,
+                slack_headers(SLACK_SECRET, body, "application/x-www-form-urlencoded"))
+
+
+def all_text(post_body: dict) -> str:
+    return json.dumps(post_body.get("blocks", []))
+
+
+def buttons_of(post_body: dict):
+    return [e for b in post_body.get("blocks", []) if b["type"] == "actions" for e in b["elements"]]
+
+
+# --- over HTTP ---------------------------------------------------------------------------------------
+def test_a_mention_is_answered_in_its_thread_as_block_kit(assistant, fake_slack):
+    envelope = event("what must a referral include?")
+    status, _ = send(assistant, envelope)
+    assert status == 200
+    thread = envelope["event"]["ts"]
+    [answer] = fake_slack.wait_for_posts(thread)
+    assert answer["channel"] == "C0CHANNEL" and answer["thread_ts"] == thread
+    sections = [b["text"]["text"] for b in answer["blocks"] if b["type"] == "section"]
+    assert sections[0] == "*What a referral must include*"
+    assert sections[1].startswith("*1.* Name every child") and "_Why:_" in sections[1]
+    assert [s.split(".*")[0] for s in sections[1:6]] == ["*1", "*2", "*3", "*4", "*5"]
+    assert any(b["type"] == "context" and "checklist.referral" in b["elements"][0]["text"] for b in answer["blocks"])
+    assert [b["value"] for b in buttons_of(answer)][0] == '/ask_findings{"topic":"referrals"}'
+    token = fake_slack.requests(lambda r: r.path == "/api/chat.postMessage")[-1].headers.get("Authorization")
+    assert token == f"Bearer {SLACK_TOKEN}"
+
+
+def test_links_are_slack_links(assistant, fake_slack):
+    envelope = event("what links are there")
+    send(assistant, envelope)
+    [answer] = fake_slack.wait_for_posts(envelope["event"]["ts"])
+    assert "<http://llrscb.proceduresonline.com/|http://llrscb.proceduresonline.com/>" in all_text(answer)
+
+
+def test_a_button_click_answers_in_the_same_thread(assistant, fake_slack):
+    envelope = event("what must a referral include?")
+    send(assistant, envelope)
+    thread = envelope["event"]["ts"]
+    [answer] = fake_slack.wait_for_posts(thread)
+    button = next(b for b in buttons_of(answer) if b["text"]["text"] == "What the audit found")
+    status, _ = click(assistant, button, answer, thread)
+    assert status == 200
+    posts = fake_slack.wait_for_posts(thread, count=2)
+    assert "Referrals: what the audit found" in all_text(posts[1])
+
+
+def test_each_thread_is_one_conversation(assistant, fake_slack):
+    first = event("who are UAVA?")
+    send(assistant, first)
+    thread = first["event"]["ts"]
+    fake_slack.wait_for_posts(thread)
+    send(assistant, event("when should I refer to them?", thread_ts=thread))
+    answers = fake_slack.wait_for_posts(thread, count=2)
+    assert "checklist.refer_to_uava" in all_text(answers[1])
+    # another thread starts afresh: the follow-up has nothing to refer to there
+    other = event("where does that come from?")
+    send(assistant, other)
+    [elsewhere] = fake_slack.wait_for_posts(other["event"]["ts"])
+    assert "checklist.refer_to_uava" not in all_text(elsewhere)
+
+
+def test_retries_and_duplicate_events_get_one_answer(assistant, fake_slack):
+    envelope = event("should the GP get the plan?")
+    thread = envelope["event"]["ts"]
+    body = json.dumps(envelope).encode()
+    assert send(assistant, envelope)[0] == 200
+    for number, reason in ((1, "http_timeout"), (2, "http_error"), (3, "unknown_error")):
+        headers = {**slack_headers(SLACK_SECRET, body), "X-Slack-Retry-Num": str(number),
+                   "X-Slack-Retry-Reason": reason}
+        assert send(assistant, envelope, headers, body)[0] == 200
+    # the same post delivered again under another event_id
+    send(assistant, {**envelope, "event_id": "EvSAMEPOST" + uuid.uuid4().hex[:6]})
+    fake_slack.wait_for_posts(thread)
+    time.sleep(1.5)  # time enough for any duplicate to arrive
+    assert len(fake_slack.posts(thread)) == 1
+
+
+def test_a_direct_message_is_answered_and_bot_messages_are_not(assistant, fake_slack):
+    mine = event("whats LPT", channel="D0DIRECT", kind="message", channel_type="im")
+    bots = event("I am a bot", channel="D0DIRECT", kind="message", channel_type="im", bot_id="B0BOT")
+    send(assistant, bots)
+    send(assistant, mine)
+    [answer] = fake_slack.wait_for_posts(mine["event"]["ts"])
+    assert "term.lpt" in all_text(answer)
+    assert fake_slack.posts(bots["event"]["ts"]) == []
+
+
+@pytest.mark.parametrize("spoil", ["bad signature", "old timestamp", "no signature", "no timestamp",
+                                   "other secret", "body changed"])
+def test_unsigned_or_stale_requests_get_4xx_and_no_answer(assistant, fake_slack, spoil):
+    envelope = event("what must a referral include?")
+    body = json.dumps(envelope).encode()
+    headers = slack_headers(SLACK_SECRET, body)
+    if spoil == "bad signature":
+        headers["X-Slack-Signature"] = "v0=" + "0" * 64
+    elif spoil == "old timestamp":
+        headers = slack_headers(SLACK_SECRET, body, timestamp=int(time.time()) - 301)
+    elif spoil == "no signature":
+        del headers["X-Slack-Signature"]
+    elif spoil == "no timestamp":
+        del headers["X-Slack-Request-Timestamp"]
+    elif spoil == "other secret":
+        headers = slack_headers("not-the-secret", body)
+    else:
+        body = body.replace(b"referral", b"referrals")
+    status, _ = send(assistant, envelope, headers, body)
+    assert 400 <= status < 500
+    # a good message sent afterwards is answered; by then the refused one would have been too
+    control = event("hello")
+    send(assistant, control)
+    fake_slack.wait_for_posts(control["event"]["ts"])
+    assert fake_slack.posts(envelope["event"]["ts"]) == []
+
+
+def test_url_verification_echoes_the_challenge(assistant):
+    body = json.dumps({"type": "url_verification", "challenge": "c-123", "token": "x"}).encode()
+    status, text = send(assistant, None, slack_headers(SLACK_SECRET, body), body)
+    assert status == 200 and json.loads(text) == {"challenge": "c-123"}
+
+
+# --- rendering and settings, without a server -----------------------------------------------------
+def test_block_kit_escapes_and_links():
+    message = slack_blocks.message("*Title* <b>&\n1. See http://x.org/a?b=1&c=2.\n   Why: because\nSource: S (ref: r)",
+                                   [{"title": "Go", "payload": "/ask_plans"}])
+    texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
+    assert texts[0] == "*Title* &lt;b&gt;&amp;"
+    assert texts[1] == "*1.* See <http://x.org/a?b=1&amp;c=2|http://x.org/a?b=1&amp;c=2>.\n      _Why:_ because"
+    assert message["blocks"][-1]["elements"][0]["value"] == "/ask_plans"
+    assert message["text"].startswith("*Title*")
+
+
+def test_bullets_share_a_section_and_limits_hold():
+    blocks = slack_blocks.text_blocks("*Links*\n- a http://a.org\n  purpose a\n- b\nSource: x")
+    assert [b["type"] for b in blocks] == ["section", "section", "context"]
+    assert blocks[1]["text"]["text"] == "• a <http://a.org|http://a.org>\n      purpose a\n• b"
+    many = slack_blocks.text_blocks("\n".join(f"{i}. item" for i in range(1, 80)))
+    assert len(many) <= slack_blocks.MAX_BLOCKS
+
+
+def test_api_url_is_a_setting(monkeypatch):
+    monkeypatch.delenv("SLACK_API_URL", raising=False)
+    assert api_url() == "https://slack.com/api/"
+    monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api")
+    assert api_url() == "http://127.0.0.1:9/api/"
+    assert api_url("https://slack.example/api/") == "https://slack.example/api/"
+
+
+def test_recent_ids_forget_after_their_time():
+    recent = RecentIds(ttl=0.05)
+    assert recent.first_time("a", "b") and not recent.first_time("b") and not recent.first_time("c", "a")
+    time.sleep(0.1)
+    assert recent.first_time("a")

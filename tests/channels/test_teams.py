@@ -1,0 +1,214 @@
+"""Teams, end to end: activities signed with a key generated here (published by the fake OpenID
+metadata), sent over real HTTP to the running Rasa server; answers arrive at the fake Bot Connector."""
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from urllib.parse import quote
+
+import pytest
+from fakes import APP_ID, APP_PASSWORD, KEY_ID, TENANT, FakeMicrosoft, post
+
+from channels import teams_cards
+from channels.teams import conversation_id, message_text
+from channels.teams_auth import KeyCache, KeysUnavailable
+
+BOT = {"id": f"28:{APP_ID}", "name": "Safeguarding guidance"}
+ISSUERS = {"botframework": "https://api.botframework.com",
+           "v1 tenant": f"https://sts.windows.net/{TENANT}/",
+           "v2 tenant": f"https://login.microsoftonline.com/{TENANT}/v2.0"}
+
+
+def claims(service_url: str, **changes) -> dict:
+    now = int(time.time())
+    found = {"iss": ISSUERS["botframework"], "aud": APP_ID, "exp": now + 3600, "nbf": now - 60,
+             "iat": now - 60, "serviceurl": service_url}
+    found.update(changes)
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def activity(service_url: str, text=None, value=None, kind="message", conversation=None) -> dict:
+    body = {"type": kind, "id": f"act-{uuid.uuid4().hex[:8]}", "channelId": "msteams", "serviceUrl": service_url,
+            "from": {"id": "29:practitioner-1", "name": "A practitioner"}, "recipient": BOT,
+            "conversation": {"id": conversation or f"a:conv-{uuid.uuid4().hex[:12]}", "conversationType": "personal"},
+            "timestamp": "2026-01-01T00:00:00Z"}
+    if text is not None:
+        body["text"] = text
+    if value is not None:
+        body["value"] = value
+    return body
+
+
+def send(assistant, body: dict, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    return post(assistant.rasa_url + "/webhooks/teams/webhook", json.dumps(body).encode(), headers)
+
+
+def ask(assistant, microsoft: FakeMicrosoft, body: dict, count: int = 1, **claim_changes):
+    status, _ = send(assistant, body, microsoft.sign(claims(body["serviceUrl"], **claim_changes), KEY_ID))
+    assert status == 200
+    return microsoft.wait_for_replies(body["conversation"]["id"], count)
+
+
+def card_of(reply: dict) -> dict:
+    [attachment] = reply["attachments"]
+    assert attachment["contentType"] == "application/vnd.microsoft.card.adaptive"
+    return attachment["content"]
+
+
+def test_nothing_is_fetched_from_microsoft_at_start(assistant):
+    assert assistant.metadata_fetches_at_start == 0
+
+
+def test_a_question_gets_a_checklist_card_at_the_service_url(assistant, fake_microsoft):
+    body = activity(fake_microsoft.service_url, "what must a referral include?")
+    [reply] = ask(assistant, fake_microsoft, body)
+    card = card_of(reply)
+    numbers = [c["columns"][0]["items"][0]["text"] for c in card["body"] if c["type"] == "ColumnSet"]
+    assert numbers == ["1.", "2.", "3.", "4.", "5."]
+    assert card["body"][0]["text"] == "**What a referral must include**"
+    assert "checklist.referral" in card["body"][-1]["text"]
+    submit = card["actions"][0]
+    assert submit["title"] == "What the audit found"
+    assert submit["data"]["msteams"] == {"type": "messageBack", "displayText": "What the audit found",
+                                         "text": '/ask_findings{"topic":"referrals"}'}
+    assert reply["replyToId"] == body["id"] and reply["recipient"] == body["from"] and reply["from"] == BOT
+    sent = fake_microsoft.replies(body["conversation"]["id"])[0]
+    assert sent.path == f"/connector/v3/conversations/{quote(body['conversation']['id'], safe='')}" \
+                        f"/activities/{body['id']}"
+    assert sent.headers["Authorization"] == f"Bearer {FakeMicrosoft.ACCESS_TOKEN}"
+    grant = fake_microsoft.requests(lambda r: r.path == "/token")[0].form()
+    assert grant == {"grant_type": "client_credentials", "client_id": APP_ID, "client_secret": APP_PASSWORD,
+                     "scope": "https://api.botframework.com/.default"}
+
+
+@pytest.mark.parametrize("how", ["messageBack text", "value only"])
+def test_button_clicks_get_the_next_answer(assistant, fake_microsoft, how):
+    first = activity(fake_microsoft.service_url, "what must a referral include?")
+    [reply] = ask(assistant, fake_microsoft, first)
+    data = card_of(reply)["actions"][0]["data"]
+    conversation = first["conversation"]["id"]
+    if how == "messageBack text":
+        click = activity(fake_microsoft.service_url, data["msteams"]["text"], {"payload": data["payload"]},
+                         conversation=conversation)
+    else:  # an Action.Submit without msteams: Teams sends the data as `value` and no text
+        click = activity(fake_microsoft.service_url, None, {"payload": data["payload"]}, conversation=conversation)
+    replies = ask(assistant, fake_microsoft, click, count=2)
+    assert "Referrals: what the audit found" in json.dumps(replies[1])
+
+
+@pytest.mark.parametrize("issuer", ["v1 tenant", "v2 tenant"])
+def test_single_tenant_issuers_are_accepted(assistant, fake_microsoft, issuer):
+    body = activity(fake_microsoft.service_url, "whats LPT")
+    [reply] = ask(assistant, fake_microsoft, body, iss=ISSUERS[issuer])
+    assert "term.lpt" in json.dumps(reply)
+
+
+def test_mentions_are_removed_and_context_is_kept(assistant, fake_microsoft):
+    conversation = f"19:channel@thread.tacv2;messageid={uuid.uuid4().int % 10**12}"
+    first = activity(fake_microsoft.service_url, "<at>Safeguarding guidance</at> who are UAVA?",
+                     conversation=conversation)
+    ask(assistant, fake_microsoft, first)
+    follow = activity(fake_microsoft.service_url, "<at>Safeguarding guidance</at> when should I refer to them?",
+                      conversation=conversation)
+    replies = ask(assistant, fake_microsoft, follow, count=2)
+    assert "checklist.refer_to_uava" in json.dumps(replies[1])
+    assert "%3Bmessageid%3D" in fake_microsoft.replies(conversation)[0].path
+
+
+def test_a_new_personal_chat_is_greeted_with_the_privacy_reminder(assistant, fake_microsoft):
+    body = activity(fake_microsoft.service_url, kind="conversationUpdate")
+    body["membersAdded"] = [BOT]
+    [reply] = ask(assistant, fake_microsoft, body)
+    assert "do not type names" in json.dumps(reply)
+
+
+def test_a_new_signing_key_is_fetched_when_first_seen(assistant, fake_microsoft):
+    fake_microsoft.add_key("rotated-key")
+    before = fake_microsoft.count("/keys")
+    body = activity(fake_microsoft.service_url, "whats LPT")
+    status, _ = send(assistant, body, fake_microsoft.sign(claims(body["serviceUrl"]), "rotated-key"))
+    assert status == 200
+    fake_microsoft.wait_for_replies(body["conversation"]["id"])
+    assert fake_microsoft.count("/keys") == before + 1
+
+
+REFUSED = {
+    "no token": None,
+    "wrong audience": {"aud": "some-other-app"},
+    "wrong issuer": {"iss": "https://sts.windows.net/another-tenant/"},
+    "expired": {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200, "nbf": int(time.time()) - 7200},
+    "no expiry": {"exp": None},
+    "service url not the activity's": {"serviceurl": "http://127.0.0.1:9/elsewhere/"},
+    "no service url claim": {"serviceurl": None},
+    "unknown key": "unpublished-key",
+    "not RS256": "HS256",
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
+def test_bad_tokens_get_401_and_no_answer(assistant, fake_microsoft, case):
+    body = activity(fake_microsoft.service_url, "what must a referral include?")
+    good = claims(body["serviceUrl"])
+    change = REFUSED[case]
+    if change is None:
+        token = None
+    elif change == "unpublished-key":
+        fake_microsoft.add_key("unpublished-key", publish=False)
+        token = fake_microsoft.sign(good, "unpublished-key")
+    elif change == "HS256":
+        import jwt
+        token = jwt.encode(good, "a-shared-secret-of-32-bytes-or-more", algorithm="HS256", headers={"kid": KEY_ID})
+    else:
+        token = fake_microsoft.sign(claims(body["serviceUrl"], **change), KEY_ID)
+    status, _ = send(assistant, body, token)
+    assert status == 401
+    # a good activity sent afterwards is answered; by then the refused one would have been too
+    control = activity(fake_microsoft.service_url, "hello")
+    ask(assistant, fake_microsoft, control)
+    assert fake_microsoft.replies(body["conversation"]["id"]) == []
+
+
+def test_a_signature_from_another_key_with_a_known_id_is_refused(assistant, fake_microsoft):
+    impostor = FakeMicrosoft()
+    try:
+        impostor.add_key(KEY_ID)
+        body = activity(fake_microsoft.service_url, "what must a referral include?")
+        status, _ = send(assistant, body, impostor.sign(claims(body["serviceUrl"]), KEY_ID))
+        assert status == 401
+    finally:
+        impostor.stop()
+
+
+# --- without a server -----------------------------------------------------------------------------
+def test_message_text_reads_text_value_and_mentions():
+    assert message_text({"text": "<at>Bot</at> hi <at id='1'>Bot</at>"}) == "hi"
+    assert message_text({"text": "", "value": {"payload": "/ask_plans"}}) == "/ask_plans"
+    assert message_text({"value": {"msteams": {"text": "/ask_gp"}}}) == "/ask_gp"
+    assert message_text({"value": "/ask_uava"}) == "/ask_uava"
+
+
+def test_conversations_are_per_conversation_and_person():
+    one = {"from": {"id": "29:a"}, "conversation": {"id": "19:c;messageid=1"}}
+    assert conversation_id(one) == conversation_id(json.loads(json.dumps(one)))
+    assert conversation_id(one) != conversation_id({**one, "from": {"id": "29:b"}})
+    assert conversation_id(one) != conversation_id({**one, "conversation": {"id": "19:c;messageid=2"}})
+
+
+def test_one_line_answers_are_plain_markdown_with_links():
+    message = teams_cards.activity("See *the procedures*: http://llrscb.proceduresonline.com/.")
+    assert message == {"type": "message", "textFormat": "markdown",
+                       "text": "See **the procedures**: [http://llrscb.proceduresonline.com/]"
+                               "(http://llrscb.proceduresonline.com/)."}
+
+
+def test_keys_come_from_any_reachable_publisher_and_none_means_unavailable(fake_microsoft):
+    unreachable = "http://127.0.0.1:9/openid"  # nothing listens on port 9
+    cache = KeyCache([unreachable, fake_microsoft.metadata_url])
+    assert asyncio.run(cache.key(KEY_ID))["kid"] == KEY_ID
+    with pytest.raises(KeysUnavailable):
+        asyncio.run(KeyCache([unreachable]).key(KEY_ID))

@@ -1,0 +1,129 @@
+"""The web chat page, in headless Chromium at phone size, against the running Rasa server."""
+from __future__ import annotations
+
+import re
+import urllib.request
+from pathlib import Path
+
+import pytest
+from browser import ENTER, Browser, find_chromedriver, find_chromium
+
+ROOT = Path(__file__).resolve().parents[2]
+RESULTS = ROOT / "results"
+INSTALL = "bash scripts/install_system_packages.sh (Debian packages chromium and chromium-driver)"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not find_chromium() or not find_chromedriver():
+        pytest.skip(f"Chromium or chromedriver is not installed and could not be installed: run {INSTALL}")
+    (RESULTS / "logs").mkdir(parents=True, exist_ok=True)
+    running = Browser(width=390, height=844, log=RESULTS / "logs" / "chromedriver.log")
+    yield running
+    running.quit()
+
+
+@pytest.fixture
+def page(assistant, browser):
+    browser.get(assistant.rasa_url + "/webhooks/webchat/")
+    browser.wait(lambda: browser.run("return document.readyState === 'complete' && !!window.LLRChat"),
+                 what="the page's script")
+    return browser
+
+
+def bot_messages(browser):
+    return browser.find_all(".msg.bot")
+
+
+def wait_for_answer(browser, containing: str, after: int = 0) -> str:
+    """The first bot message after the first `after` ones that contains the text."""
+    def found():
+        for message in bot_messages(browser)[after:]:
+            if containing in browser.text(message):
+                return message
+        return None
+    return browser.wait(found, what=f"an answer with {containing!r}")
+
+
+def test_the_page_is_ours_with_strict_headers(assistant):
+    with urllib.request.urlopen(assistant.rasa_url + "/webhooks/webchat/", timeout=10) as reply:
+        html, headers = reply.read().decode(), reply.headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), "nothing is loaded from another host"
+    with urllib.request.urlopen(assistant.rasa_url + "/webhooks/webchat/app.js", timeout=10) as reply:
+        assert reply.headers["Content-Type"].startswith("text/javascript")
+        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|document\.write", re.sub(
+            r"/\*.*?\*/", "", reply.read().decode(), flags=re.S)), "text is never parsed as HTML"
+
+
+def test_ask_read_the_checklist_and_click_a_button(page):
+    browser = page
+    notice = browser.find("#privacy")
+    assert browser.displayed(notice) and "do not type names" in browser.text(notice)
+    assert bot_messages(browser) == [], "the reminder is there before the first message"
+    assert browser.run("return arguments[0].getBoundingClientRect().top < window.innerHeight",
+                       browser.ref(notice))
+    browser.screenshot(RESULTS / "webchat-start.png")
+
+    browser.type(browser.find("#question"), "what must a referral include?" + ENTER)  # keyboard only
+    answer = wait_for_answer(browser, "What a referral must include")
+    items = browser.run("return Array.from(arguments[0].querySelectorAll('ol > li')).map(li => li.value)",
+                        browser.ref(answer))
+    assert items == [1, 2, 3, 4, 5]
+    assert browser.run("return arguments[0].querySelector('strong').textContent", browser.ref(answer)) == \
+        "What a referral must include"
+    assert browser.run("return arguments[0].querySelector('li .detail .label').textContent", browser.ref(answer)) == \
+        "Why: "
+    assert "checklist.referral" in browser.run("return arguments[0].querySelector('p.source').textContent",
+                                               browser.ref(answer))
+    assert "*" not in browser.text(answer)
+    assert browser.run("return document.documentElement.scrollWidth <= window.innerWidth"), "no sideways scrolling"
+    browser.screenshot(RESULTS / "webchat.png")
+
+    # a keyboard user reaches the button and presses Enter
+    [button] = [b for b in browser.find_in(answer, "button") if browser.text(b) == "What the audit found"]
+    browser.run("arguments[0].focus()", browser.ref(button))
+    browser.type(browser.active(), ENTER)
+    wait_for_answer(browser, "Referrals: what the audit found", after=1)
+    mine = [browser.text(m) for m in browser.find_all(".msg.me")]
+    assert mine[-1].endswith("What the audit found"), "the button's title is shown, not its payload"
+    browser.screenshot(RESULTS / "webchat-after-click.png")
+
+
+def test_buttons_are_clickable_with_a_pointer(page):
+    browser = page
+    browser.click(browser.find("[data-ask='when do I refer to UAVA?']"))
+    answer = wait_for_answer(browser, "checklist.refer_to_uava")
+    first = browser.find_in(answer, ".buttons button")[0]
+    title = browser.text(first)
+    browser.click(first)
+    browser.wait(lambda: len(bot_messages(browser)) >= 2, what="the next answer")
+    assert browser.text(browser.find_all(".msg.me")[-1]).endswith(title)
+
+
+def test_links_open_in_a_new_tab(page):
+    browser = page
+    browser.type(browser.find("#question"), "what links are there" + ENTER)
+    answer = wait_for_answer(browser, "Procedures and links")
+    links = browser.run("return Array.from(arguments[0].querySelectorAll('a'))"
+                        ".map(a => [a.getAttribute('href'), a.target, a.rel])", browser.ref(answer))
+    assert ["http://llrscb.proceduresonline.com/", "_blank", "noopener noreferrer"] in links
+    assert all(target == "_blank" and "noopener" in rel and href.startswith("http") for href, target, rel in links)
+
+
+def test_markup_in_messages_stays_text(page):
+    browser = page
+    attack = '<img src=x onerror="window.pwned=1"> *not bold* <script>window.pwned=2</script>'
+    browser.type(browser.find("#question"), attack + ENTER)
+    browser.wait(lambda: bot_messages(browser), what="an answer")
+    mine = browser.find_all(".msg.me")[-1]
+    assert browser.text(mine).endswith(attack)
+    assert browser.run("return document.querySelectorAll('#log img, #log script').length") == 0
+    assert browser.run("return window.pwned === undefined")
+    rendered = browser.run(
+        "const f = window.LLRChat.render(arguments[0]); const d = document.createElement('div');"
+        "d.appendChild(f); return [d.querySelectorAll('img,script').length, d.querySelector('strong').textContent,"
+        " d.querySelectorAll('ol li').length, d.querySelector('a').getAttribute('href')]",
+        "<img src=x onerror=alert(1)> *bold*\n1. one javascript:alert(1)\n   Why: x\n2. two http://a.org/x).")
+    assert rendered == [0, "bold", 2, "http://a.org/x"]
