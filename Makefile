@@ -12,14 +12,19 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup generate annotate train run shell validate test evaluate clean help
+.PHONY: setup generate annotate train run shell validate test evaluate bench bench-quick clean help run-prod test-prod system-packages teams-package
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
 	@echo "make shell     chat in the terminal"
 	@echo "make validate  check knowledge/ and the training data"
 	@echo "make test      install, train, validate and run every test"
-	@echo "make evaluate  score the held-out NLU test set"
+	@echo "make evaluate  score the held-out NLU test set and held-out questions end to end"
+	@echo "make bench     latency, throughput, start-up, memory, training time: ours vs the rasa init config"
+	@echo "make bench-quick  ours only (models/assistant.tar.gz), fewer messages: about a minute"
+	@echo "make run-prod  production topology: PostgreSQL, Redis, 2 replicas, nginx on http://localhost:8080"
+	@echo "make test-prod test the production topology (tests/production)"
+	@echo "make teams-package  the Teams app zip (MICROSOFT_APP_ID=<bot id> make teams-package; README: Teams setup)"
 
 # --- environment ---------------------------------------------------------------------------
 $(VENV)/.installed: requirements.txt scripts/find_python.sh
@@ -57,6 +62,10 @@ run: train
 shell: train
 	bash scripts/run.sh shell
 
+# Production topology on this machine (see README, "Production"; settings: deploy/production.env).
+run-prod: train
+	bash scripts/run_prod.sh
+
 # --- checks --------------------------------------------------------------------------------
 validate: setup
 	$(PY) -m kb.validate
@@ -64,13 +73,32 @@ validate: setup
 	$(PY) scripts/annotate_entities.py --check
 	$(RASA) data validate --quiet --fail-on-warnings
 
-test: train validate
-	$(PY) -m pytest tests -q
+test: system-packages train validate
+	$(PY) -m pytest tests -q --ignore=tests/production  # production tests: make test-prod
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
 	  --out results/conversations --quiet
 
+# Debian's chromium and chromium-driver for the web chat test (quick when they are installed).
+system-packages:
+	bash scripts/install_system_packages.sh
+
+# Real PostgreSQL, Redis, nginx and two replicas (installed by scripts/install_prod_services.sh).
+test-prod: train
+	$(PY) -m pytest tests/production -q -p no:warnings
+
 evaluate: train
-	$(PY) scripts/evaluate_nlu.py
+	$(PY) scripts/evaluate.py
+
+# Trains ours and the baseline into a temp folder (never into models/): takes several minutes.
+bench: setup
+	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+bench-quick: train
+	$(PY) scripts/bench.py --quick $(BENCH_ARGS)
+
+# The Teams app package (manifest.json and icons from deploy/teams/, the bot id from MICROSOFT_APP_ID).
+teams-package: $(VENV)/.installed
+	$(PY) scripts/teams_package.py
 
 clean:
 	rm -rf models results $(SPACY_MODEL) .pytest_cache

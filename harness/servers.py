@@ -16,7 +16,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Dict, Iterator, List, Optional, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -50,6 +50,7 @@ class Assistant:
     actions_url: str
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     started_in: float = 0.0
+    ready_in: Dict[str, float] = field(default_factory=dict)  # seconds from launch until each answered
 
     @property
     def webhook(self) -> str:
@@ -82,11 +83,14 @@ def _python() -> str:
 
 @contextlib.contextmanager
 def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, extra_env: Optional[dict] = None,
-                      log_dir: Optional[Path] = None, timeout: float = 240) -> Iterator[Assistant]:
+                      log_dir: Optional[Path] = None, timeout: float = 240,
+                      rasa_args: Sequence[str] = (), credentials: Optional[Path] = None) -> Iterator[Assistant]:
+    """Both servers on free loopback ports; `rasa_args` are added to `rasa run` (e.g. "--enable-api");
+    `credentials` replaces credentials.yml (e.g. a file from channels/credentials.py)."""
     if not Path(model).exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     actions_port, rasa_port = free_port(), free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2", **(extra_env or {}))
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}  # extra_env wins
     log_dir = Path(log_dir or ROOT / "results" / "logs")
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints_file = endpoints or _endpoints_for(actions_port, log_dir)
@@ -98,10 +102,12 @@ def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, ext
             env, log_dir / "actions.log")
         assistant.processes["rasa"] = _spawn(
             [_python(), "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints_file),
-             "--credentials", str(ROOT / "credentials.yml"), "--port", str(rasa_port)],
+             "--credentials", str(credentials or ROOT / "credentials.yml"), "--port", str(rasa_port), *rasa_args],
             env, log_dir / "rasa.log")
         wait_until_up(f"{assistant.actions_url}/health", assistant.processes["actions"], timeout)
+        assistant.ready_in["actions"] = time.monotonic() - start
         wait_until_up(f"{assistant.rasa_url}/", assistant.processes["rasa"], timeout)
+        assistant.ready_in["rasa"] = time.monotonic() - start
         assistant.started_in = time.monotonic() - start
         yield assistant
     finally:

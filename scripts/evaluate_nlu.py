@@ -2,14 +2,18 @@
 
 Prints intent and entity precision, recall and F1 per label and overall, and the most confused
 intent pairs; writes results/nlu/ (Rasa's reports and charts) and results/nlu/summary.json.
-Exit code 1 if the intent F1 is below the target.
+Exit code 1 if the intent F1 is below the target. scripts/evaluate.py runs this, then end to end.
+
+    python scripts/evaluate_nlu.py [--model PATH]
 """
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "nlu"
@@ -19,8 +23,8 @@ INTENT_F1_TARGET = 0.95
 SUMMARY_ROWS = ("micro avg", "macro avg", "weighted avg", "accuracy")
 
 
-def run_rasa_test() -> None:
-    command = [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(TEST_SET), "--model", str(MODEL),
+def run_rasa_test(model: Path = MODEL) -> None:
+    command = [sys.executable, "-m", "rasa", "test", "nlu", "--nlu", str(TEST_SET), "--model", str(model),
                "--out", str(OUT), "--quiet"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
     if result.returncode != 0:
@@ -48,8 +52,24 @@ def confused_pairs(report: dict, limit: int = 10):
     return sorted(pairs, reverse=True)[:limit]
 
 
-def main() -> int:
-    run_rasa_test()
+def confusion(intents: dict, errors: List[dict]) -> Tuple[List[str], List[List[int]]]:
+    """(labels, counts[true][predicted]) from Rasa's intent report (support) and its error list."""
+    labels = sorted(k for k, v in intents.items() if isinstance(v, dict) and k not in SUMMARY_ROWS)
+    labels += sorted({e["intent_prediction"]["name"] for e in errors} - set(labels))
+    index = {label: i for i, label in enumerate(labels)}
+    counts = [[0] * len(labels) for _ in labels]
+    for error in errors:
+        counts[index[error["intent"]]][index[error["intent_prediction"]["name"]]] += 1
+    for label in labels:
+        row = intents.get(label)
+        if isinstance(row, dict):
+            counts[index[label]][index[label]] = row["support"] - sum(counts[index[label]])
+    return labels, counts
+
+
+def evaluate(model: Path = MODEL) -> Tuple[dict, bool]:
+    """Run the held-out NLU test, print the tables; (summary, meets the F1 target)."""
+    run_rasa_test(model)
     intents = json.loads((OUT / "intent_report.json").read_text())
     entity_files = sorted(OUT.glob("*Entity*_report.json"))
     entities = json.loads(entity_files[0].read_text()) if entity_files else {}
@@ -66,10 +86,20 @@ def main() -> int:
                "intent_accuracy": intents.get("accuracy"),
                "entity": {k: entities[k] for k in ("weighted avg", "micro avg", "macro avg") if k in entities},
                "confused": [{"true": l, "predicted": o, "count": c} for c, l, o in confused_pairs(intents)]}
+    errors_file = OUT / "intent_errors.json"
+    errors = json.loads(errors_file.read_text()) if errors_file.exists() else []
+    summary["confusion_labels"], summary["confusion_matrix"] = confusion(intents, errors)
     (OUT / "summary.json").write_text(json.dumps(summary, indent=2))
     verdict = "meets" if f1 >= INTENT_F1_TARGET else "is BELOW"
     print(f"\nIntent F1 (weighted) {f1:.3f} {verdict} the target {INTENT_F1_TARGET}. Reports in {OUT.relative_to(ROOT)}/")
-    return 0 if f1 >= INTENT_F1_TARGET else 1
+    return summary, f1 >= INTENT_F1_TARGET
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=MODEL)
+    _, ok = evaluate(parser.parse_args().model)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":

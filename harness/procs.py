@@ -1,0 +1,83 @@
+"""Resident memory and CPU time of a process and its children, from /proc (Linux).
+
+CPU time per answer is the figure to trust on a busy machine: wall-clock latency grows with other
+work, the CPU a process spends on each answer hardly does.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Dict, List
+
+PROC = Path("/proc")
+
+
+def status_kb(pid: int, field: str = "VmRSS") -> int:
+    """A size field of /proc/PID/status in kB (VmRSS: resident now; VmHWM: peak resident); 0 if gone."""
+    try:
+        for line in (PROC / str(pid) / "status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _stat_fields(pid: int) -> List[str]:
+    """The fields of /proc/PID/stat after the command name (which may hold spaces or brackets)."""
+    return (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of the process and its children, in seconds; 0 if gone."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for p in descendants(pid):
+        try:
+            fields = _stat_fields(p)
+            total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+def _parents() -> Dict[int, int]:
+    """pid -> parent pid for every process."""
+    parents = {}
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int(_stat_fields(int(entry.name))[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return parents
+
+
+def descendants(pid: int) -> List[int]:
+    """pid and every process below it (Sanic workers, for example)."""
+    parents = _parents()
+    found, frontier = [pid], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def memory_mb(pid: int) -> Dict[str, float]:
+    """Resident memory in MB: of the process, of it with its children, and its peak."""
+    tree = descendants(pid)
+    return {
+        "rss_mb": status_kb(pid) / 1024,
+        "tree_rss_mb": sum(status_kb(p) for p in tree) / 1024,
+        "peak_rss_mb": status_kb(pid, "VmHWM") / 1024,
+        "processes": len(tree),
+    }
+
+
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine skews timings."""
+    try:
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
