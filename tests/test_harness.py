@@ -174,5 +174,7 @@ def test_memory_and_cpu_of_this_process():
     memory = memory_mb(os.getpid())
     assert memory["rss_mb"] > 10 and memory["tree_rss_mb"] >= memory["rss_mb"] and memory["peak_rss_mb"] > 0
     assert descendants(os.getpid())[0] == os.getpid()
-    times = os.times()
-    assert cpu_seconds(os.getpid()) == pytest.approx(times.user + times.system, abs=0.1)
+    before = os.times()
+    measured = cpu_seconds(os.getpid())
+    # it counts live child processes too (servers other tests started), so only a lower bound holds
+    assert measured >= before.user + before.system - 0.05
