@@ -49,7 +49,8 @@ annotate: setup
 	$(PY) scripts/annotate_entities.py
 
 # --- model ---------------------------------------------------------------------------------
-$(MODEL): $(TRAINING) $(SPACY_MODEL)/meta.json
+# The spaCy pipeline is read at start-up, not packed into the model: rebuilding it needs no retraining.
+$(MODEL): $(TRAINING) | $(SPACY_MODEL)/meta.json
 	$(RASA) train --fixed-model-name assistant --out models --quiet
 	@touch $@
 

@@ -80,8 +80,10 @@ class ActionContacts(KnowledgeAction):
     action_name = "action_contacts"
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        contacts = list(kb.contacts.values())
         lines = ["*Contacts* (from the local settings; check before you rely on them)"]
-        lines += [formatting.contact(kb, c) for c in kb.contacts.values()]
+        lines += [formatting.contact(kb, c) for c in contacts]
+        lines.append(formatting.source_line(kb, [c.source for c in contacts], [c.id for c in contacts]))
         return Reply(["\n".join(lines)], related_buttons(kb, ["referrals", "uava"]), None, "contacts",
                      list(kb.contacts))
 

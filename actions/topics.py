@@ -6,6 +6,7 @@ from typing import List, Optional
 from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
+from actions.knowledge import searcher
 from actions.replies import Reply, findings_button, related_buttons
 from kb import KnowledgeBase
 from kb import records as r
@@ -21,6 +22,19 @@ def topic_for_question(kb: KnowledgeBase, turn: Turn) -> Optional[r.Topic]:
             if term_topics:
                 return term_topics[0]
     return topic
+
+
+SEARCH_MIN_SCORE = 0.25  # a weaker match says too little about which theme is meant
+
+
+def topic_by_search(kb: KnowledgeBase, text: str) -> Optional[r.Topic]:
+    """The theme of the best-matching finding or checklist, for questions naming no theme keyword."""
+    for hit in searcher().search(text, limit=3, min_score=SEARCH_MIN_SCORE):
+        entry = kb.entry(hit.passage.id)
+        topic_id = getattr(entry, "topic", None) or (getattr(entry, "topics", None) or [None])[0]
+        if hit.passage.kind in ("finding", "checklist") and topic_id in kb.topics:
+            return kb.topics[topic_id]
+    return None
 
 
 def findings_reply(kb: KnowledgeBase, topic: r.Topic) -> Reply:
@@ -67,4 +81,5 @@ class ActionAnswerFindings(KnowledgeAction):
             return findings_reply(kb, topics[0])
         if (turn.has_pronoun or turn.is_follow_up) and turn.last_topic in kb.topics:
             return findings_reply(kb, kb.topics[turn.last_topic])
-        return overview_reply(kb)
+        topic = topic_by_search(kb, turn.text)
+        return findings_reply(kb, topic) if topic else overview_reply(kb)

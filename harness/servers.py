@@ -126,8 +126,12 @@ def _spawn(command: List[str], env: dict, log: Path) -> subprocess.Popen:
 
 
 def _endpoints_for(actions_port: int, folder: Path) -> Path:
+    """The project's endpoints.yml (same stores as `make run`), pointed at this action server."""
+    import yaml
+    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
+    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
     path = folder / f"endpoints-{actions_port}.yml"
-    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{actions_port}/webhook"\n')
+    path.write_text(yaml.safe_dump(endpoints))
     return path
 
 

@@ -178,11 +178,11 @@ class KnowledgeBase:
 
     def definition_for(self, text: str) -> Optional[r.Definition]:
         """The definition whose terms best match the text (longest matching term wins)."""
-        key = f" {normalise(text)} "
+        key = f" {normalise(text).replace('-', ' ')} "
         best, best_len = None, 0
         for definition in self.definitions.values():
             for term in definition.terms:
-                t = normalise(term)
+                t = normalise(term).replace("-", " ")
                 if f" {t}" in key and len(t) > best_len:
                     best, best_len = definition, len(t)
         return best

@@ -21,11 +21,12 @@ from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, creat
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from production import action_fallback
+from production import action_fallback, speedups
 from production.redaction import redact_events
 
 logger = logging.getLogger(__name__)
 action_fallback.install()
+speedups.install()
 
 RETRY_SECONDS = 20.0  # how long a read or write waits for the database to come back
 T = TypeVar("T")

@@ -15,6 +15,9 @@ import sys
 from pathlib import Path
 from typing import List, Tuple
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from entity_scores import entity_report  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "results" / "nlu"
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -42,7 +45,7 @@ def table(title: str, report: dict) -> str:
         if label in report:
             row = report[label]
             lines.append(f"{label:28} {row['precision']:9.3f} {row['recall']:7.3f} {row['f1-score']:6.3f} "
-                         f"{row['support']:7d}")
+                         f"{int(row['support']):7d}")
     return "\n".join(lines)
 
 
@@ -71,13 +74,12 @@ def evaluate(model: Path = MODEL) -> Tuple[dict, bool]:
     """Run the held-out NLU test, print the tables; (summary, meets the F1 target)."""
     run_rasa_test(model)
     intents = json.loads((OUT / "intent_report.json").read_text())
-    entity_files = sorted(OUT.glob("*Entity*_report.json"))
-    entities = json.loads(entity_files[0].read_text()) if entity_files else {}
+    entities = entity_report(model, TEST_SET)
+    (OUT / "entity_report.json").write_text(json.dumps(entities, indent=2))
     print(table("Intents (held-out set)", intents))
     print()
-    if entities:
-        print(table(f"Entities ({entity_files[0].stem.replace('_report', '')})", entities))
-        print()
+    print(table("Entities (spaCy entity ruler built from knowledge/; exact label and span)", entities))
+    print()
     print("Most confused (count: true -> predicted):")
     for count, label, other in confused_pairs(intents):
         print(f"  {count}: {label} -> {other}")

@@ -70,6 +70,9 @@ def main(argv) -> int:
         print("Generated NLU data is in sync with knowledge/.")
         return 0
     OUTPUT.parent.mkdir(parents=True, exist_ok=True)
+    if OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text:
+        print(f"{OUTPUT.relative_to(ROOT)} is up to date")
+        return 0  # leave its date alone, so make does not retrain for nothing
     OUTPUT.write_text(text, encoding="utf-8")
     print(f"Wrote {OUTPUT.relative_to(ROOT)} ({text.count(chr(10) + '      - ')} examples)")
     return 0

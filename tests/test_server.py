@@ -90,3 +90,18 @@ def test_malformed_requests_get_a_clear_client_error(assistant, body, status, sa
     assert answered == status and says in json.loads(text)["error"]
     # and the server still answers afterwards
     assert "checklist.referral" in reply_text(ask(assistant, "what must a referral include?"))
+
+
+def test_stored_conversation_keeps_no_identifiers():
+    """The store `make run` uses (endpoints.yml) redacts before storing; read it back over the API."""
+    import urllib.request
+    token = uuid.uuid4().hex
+    with running_assistant(rasa_args=("--enable-api", "--auth-token", token)) as private:
+        sender = uuid.uuid4().hex
+        private.ask(sender, "Jane Smith, dob 03/04/2012, 12 Narborough Road LE3 0BQ, 07700 900123: referral?")
+        url = f"{private.rasa_url}/conversations/{sender}/tracker?token={token}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            stored = response.read().decode()
+    assert "checklist.referral" in stored  # the answer is there
+    for identifier in ("Jane Smith", "03/04/2012", "Narborough", "LE3 0BQ", "07700 900123"):
+        assert identifier not in stored
