@@ -548,11 +548,19 @@ def _as_text(value) -> str:
         return ""
 
 
+_CHECKED: list = [None, ()]  # (last tuple seen, its checked form)
+
+
 def _as_phrases(allowed_phrases) -> Tuple[str, ...]:
     if allowed_phrases is None:
         return ()
     if isinstance(allowed_phrases, str):
         return (allowed_phrases,)
+    if allowed_phrases is _CHECKED[0]:
+        return _CHECKED[1]  # the caller passes the same glossary tuple on every call
+    if isinstance(allowed_phrases, tuple) and all(isinstance(p, str) for p in allowed_phrases):
+        _CHECKED[:] = [allowed_phrases, allowed_phrases]
+        return allowed_phrases
     try:
         return tuple(p for p in allowed_phrases if isinstance(p, str))
     except Exception:  # not iterable
