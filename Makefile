@@ -75,7 +75,7 @@ validate: setup
 	$(RASA) data validate --quiet --fail-on-warnings
 
 test: system-packages train validate
-	$(PY) -m pytest tests -q --ignore=tests/production  # production tests: make test-prod
+	$(PY) -m pytest tests -q -p no:warnings  # tests/production starts PostgreSQL, Redis, nginx: ~9 min
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
 	  --out results/conversations --quiet
 

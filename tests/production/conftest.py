@@ -5,6 +5,7 @@ exits 3). Destructive tests (a replica killed) run last."""
 from __future__ import annotations
 
 import secrets
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -39,12 +40,14 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def settings():
+    # in CI a missing service is a failure, never a quiet skip
+    give_up = pytest.fail if os.environ.get("CI") else pytest.skip
     if not MODEL.exists():
-        pytest.skip("models/assistant.tar.gz is missing: run `make train` first")
+        give_up("models/assistant.tar.gz is missing: run `make train` first")
     values = _test_settings()
     result = install_services(values)
     if result.returncode == 3:
-        pytest.skip(f"PostgreSQL/Redis/nginx cannot be installed here: {result.stderr.strip()[-300:]}")
+        give_up(f"PostgreSQL/Redis/nginx cannot be installed here: {result.stderr.strip()[-300:]}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert shutil.which("nginx"), "nginx missing after install"
     return values
