@@ -98,7 +98,7 @@ def test_stored_conversation_keeps_no_identifiers():
     token = uuid.uuid4().hex
     with running_assistant(rasa_args=("--enable-api", "--auth-token", token)) as private:
         sender = uuid.uuid4().hex
-        private.ask(sender, "Jane Smith, dob 03/04/2012, 12 Narborough Road LE3 0BQ, 07700 900123: referral?")
+        private.ask(sender, "Jane Smith, dob 03/04/2012, 12 Narborough Road LE3 0BQ, 07700 900123. What must the referral include?")
         url = f"{private.rasa_url}/conversations/{sender}/tracker?token={token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             stored = response.read().decode()
