@@ -12,7 +12,7 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup generate annotate train run shell validate test evaluate bench bench-quick clean help run-prod test-prod system-packages teams-package
+.PHONY: setup generate annotate train run shell validate test evaluate bench bench-quick clean help run-prod test-prod system-packages teams-package report
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
@@ -22,6 +22,7 @@ help:
 	@echo "make evaluate  score the held-out NLU test set and held-out questions end to end"
 	@echo "make bench     latency, throughput, start-up, memory, training time: ours vs the rasa init config"
 	@echo "make bench-quick  ours only (models/assistant.tar.gz), fewer messages: about a minute"
+	@echo "make report    for knowledge owners: unanswered questions, ratings, topics (REPORT_ARGS=--since ...)"
 	@echo "make run-prod  production topology: PostgreSQL, Redis, 2 replicas, nginx on http://localhost:8080"
 	@echo "make test-prod test the production topology (tests/production)"
 	@echo "make teams-package  the Teams app zip (MICROSOFT_APP_ID=<bot id> make teams-package; README: Teams setup)"
@@ -93,6 +94,10 @@ evaluate: train
 # Trains ours and the baseline into a temp folder (never into models/): takes several minutes.
 bench: setup
 	$(PY) scripts/bench.py $(BENCH_ARGS)
+
+# The knowledge owners' report: gaps, ratings, topics (REPORT_ARGS="--since 2026-11-01 --export 1,3").
+report: $(VENV)/.installed
+	$(PY) scripts/report.py $(REPORT_ARGS)
 
 bench-quick: train
 	$(PY) scripts/bench.py --quick $(BENCH_ARGS)

@@ -9,12 +9,21 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import formatting
 from actions.conversation import Turn
+from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import knowledge
 from actions.replies import Reply
 from actions.safety_net import is_urgent, privacy_reminder
 from kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
+
+
+RATED_KINDS = ("checklist", "findings", "definition", "term", "links", "audit", "contacts", "search")
+
+
+def asks_for_feedback(reply: Reply, turn: Turn) -> bool:
+    """'Was this helpful?' under answers from the knowledge base, not in the middle of a form."""
+    return bool(reply.entries) and reply.kind in RATED_KINDS and not turn.active_loop
 
 
 class KnowledgeAction(Action):
@@ -41,9 +50,10 @@ class KnowledgeAction(Action):
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=self.apology(kb))
             return []
+        buttons = reply.buttons + (FEEDBACK_BUTTONS if asks_for_feedback(reply, turn) else [])
         for index, text in enumerate(reply.texts):
             last = index == len(reply.texts) - 1
-            dispatcher.utter_message(text=text, buttons=reply.buttons if last else [])
+            dispatcher.utter_message(text=text, buttons=buttons if last else [])
         return reply.slot_events()
 
     def preamble(self, kb: KnowledgeBase, turn: Turn) -> List[str]:

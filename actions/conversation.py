@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
@@ -24,6 +24,8 @@ class Turn:
     last_kind: Optional[str] = None
     last_entries: List[str] = field(default_factory=list)
     last_term: Optional[str] = None
+    active_loop: Optional[str] = None   # a form in progress (the self-check, a feedback comment)
+    slots: Dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> "Turn":
@@ -38,6 +40,8 @@ class Turn:
             last_kind=tracker.get_slot("last_kind"),
             last_entries=list(tracker.get_slot("last_entries") or []),
             last_term=tracker.get_slot("last_term"),
+            active_loop=(tracker.active_loop or {}).get("name"),
+            slots=dict(tracker.slots),
         )
 
     @property

@@ -21,9 +21,10 @@ class Reply:
     kind: Optional[str] = None
     entries: List[str] = field(default_factory=list)
     term: Optional[str] = None
+    events: List[Dict[str, Any]] = field(default_factory=list)  # more slots the action sets
 
     def slot_events(self) -> List[Dict[str, Any]]:
-        events = [SlotSet("last_entries", self.entries or None)]
+        events = [SlotSet("last_entries", self.entries or None)] + list(self.events)
         if self.topic:
             events.append(SlotSet("last_topic", self.topic))
         if self.kind:

@@ -84,16 +84,18 @@ def _python() -> str:
 @contextlib.contextmanager
 def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, extra_env: Optional[dict] = None,
                       log_dir: Optional[Path] = None, timeout: float = 240,
-                      rasa_args: Sequence[str] = (), credentials: Optional[Path] = None) -> Iterator[Assistant]:
+                      rasa_args: Sequence[str] = (), credentials: Optional[Path] = None,
+                      tracker_store: Optional[dict] = None) -> Iterator[Assistant]:
     """Both servers on free loopback ports; `rasa_args` are added to `rasa run` (e.g. "--enable-api");
-    `credentials` replaces credentials.yml (e.g. a file from channels/credentials.py)."""
+    `credentials` replaces credentials.yml (e.g. a file from channels/credentials.py);
+    `tracker_store` replaces endpoints.yml's store (e.g. a SQL store on a SQLite file)."""
     if not Path(model).exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     actions_port, rasa_port = free_port(), free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}  # extra_env wins
     log_dir = Path(log_dir or ROOT / "results" / "logs")
     log_dir.mkdir(parents=True, exist_ok=True)
-    endpoints_file = endpoints or _endpoints_for(actions_port, log_dir)
+    endpoints_file = endpoints or _endpoints_for(actions_port, log_dir, tracker_store)
     assistant = Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}")
     start = time.monotonic()
     try:
@@ -125,11 +127,13 @@ def _spawn(command: List[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(command, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
 
 
-def _endpoints_for(actions_port: int, folder: Path) -> Path:
+def _endpoints_for(actions_port: int, folder: Path, tracker_store: Optional[dict] = None) -> Path:
     """The project's endpoints.yml (same stores as `make run`), pointed at this action server."""
     import yaml
     endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
     endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    if tracker_store:
+        endpoints["tracker_store"] = tracker_store
     path = folder / f"endpoints-{actions_port}.yml"
     path.write_text(yaml.safe_dump(endpoints))
     return path

@@ -19,6 +19,7 @@ ENTRY_SECTIONS = {  # (file, key) -> entry kind
     ("audit.yml", "facts"): "audit_fact",
     ("audit.yml", "agencies"): "agency",
     ("local_settings.yml", "contacts"): "contact",
+    ("learning.yml", "paths"): "learning_path",
 }
 
 
@@ -87,6 +88,15 @@ class KnowledgeBase:
     def agencies(self) -> Dict[str, r.Agency]: return self.by_kind["agency"]
     @property
     def contacts(self) -> Dict[str, r.Contact]: return self.by_kind["contact"]
+    @property
+    def learning_paths(self) -> Dict[str, r.LearningPath]: return self.by_kind["learning_path"]
+
+    def item(self, checklist_id: str, item_id: str) -> Optional[r.ChecklistItem]:
+        checklist = self.checklists.get(checklist_id)
+        return next((i for i in checklist.items if i.id == item_id), None) if checklist else None
+
+    def learning_path_for(self, topic_id: str) -> Optional[r.LearningPath]:
+        return next((p for p in self.learning_paths.values() if p.topic == topic_id), None)
 
     def entry(self, entry_id: str) -> Optional[Any]:
         kind = self.kind_of(entry_id)

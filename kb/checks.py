@@ -9,6 +9,7 @@ from typing import Any, Dict, Iterable, List
 from kb import records as r
 from kb.base import KnowledgeBase
 from kb.problems import Problem
+from kb.schema import NESTED
 from kb.text import normalise
 
 
@@ -27,6 +28,7 @@ def check_knowledge(kb: KnowledgeBase, contents: Dict[str, Dict[str, Any]], dire
     problems.extend(_check_contacts(kb))
     problems.extend(_check_links(kb))
     problems.extend(_check_definitions(kb))
+    problems.extend(_check_learning_paths(kb))
     return problems
 
 
@@ -38,7 +40,7 @@ def _check_record(kb: KnowledgeBase, record: Any, file: str, entry_id: str) -> I
             continue
         if meta["kind"] in ("source", "public_source"):
             yield from _check_source(kb, value, file, entry_id, f.name)
-        elif meta["kind"] in ("items", "steps"):
+        elif meta["kind"] in NESTED:
             for nested in value:
                 yield from _check_record(kb, nested, file, entry_id)
         elif meta["ref"]:
@@ -140,6 +142,32 @@ def _check_definitions(kb: KnowledgeBase) -> Iterable[Problem]:
         if definition.quote and not definition.quoted_from:
             yield Problem("definitions.yml", "a quoted definition needs quoted_from: the document it quotes.",
                           definition.id)
+
+
+def _check_learning_paths(kb: KnowledgeBase) -> Iterable[Problem]:
+    for path in kb.learning_paths.values():
+        for step in path.steps:
+            if step.items and not step.checklist:
+                yield Problem("learning.yml", f"step '{step.id}' lists items but no checklist they come from.",
+                              path.id)
+            if not (step.findings or step.items or step.links):
+                yield Problem("learning.yml", f"step '{step.id}' shows nothing: give it findings, items "
+                                              "(with their checklist) or links.", path.id)
+            yield from _check_items(kb, step.checklist, step.items, f"step '{step.id}'", path.id)
+        for question in path.quiz:
+            yield from _check_items(kb, question.checklist, (question.item,), f"quiz question '{question.id}'",
+                                    path.id)
+
+
+def _check_items(kb: KnowledgeBase, checklist_id: str, item_ids, where: str, entry_id: str) -> Iterable[Problem]:
+    checklist = kb.checklists.get(checklist_id)
+    if checklist is None:
+        return
+    known = [i.id for i in checklist.items]
+    for item_id in item_ids:
+        if item_id not in known:
+            yield Problem("learning.yml", f"{where} names item '{item_id}', which is not in {checklist_id}. "
+                                          f"Its items: {', '.join(known)}.", entry_id)
 
 
 def stale_entries(kb: KnowledgeBase, today: dt.date = None) -> List[str]:

@@ -81,8 +81,10 @@ class _FileReader:
             if meta["nullable"] or not meta["required"]:
                 return None, ""
             return None, f"field '{name}' is empty; it needs a value."
-        converter = getattr(self, f"_to_{kind}")
-        result, error = converter(name, value, meta, entry)
+        if kind in NESTED:
+            result, error = self._nested(name, value, entry, NESTED[kind])
+        else:
+            result, error = getattr(self, f"_to_{kind}")(name, value, meta, entry)
         if not error and meta["choices"] and result not in meta["choices"]:
             return None, f"field '{name}' is '{result}'; it must be one of: {', '.join(meta['choices'])}."
         return result, error
@@ -190,12 +192,6 @@ class _FileReader:
         if len(built) != len(value):
             return None, f"field '{name}' has problems (see above)."
         return tuple(built), ""
-
-    def _to_items(self, name, value, meta, entry):
-        return self._nested(name, value, entry, NESTED["items"])
-
-    def _to_steps(self, name, value, meta, entry):
-        return self._nested(name, value, entry, NESTED["steps"])
 
 
 def _describe(value: Any) -> str:

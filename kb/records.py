@@ -181,3 +181,35 @@ class UrgentGuidance:
     steps: Tuple[UrgentStep, ...] = spec("steps")
     then_checklist: str = spec("id", ref="checklist")
     review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class LessonStep:
+    """One short step of a learning path: findings, checklist items and links, shown together."""
+    id: str = spec("id")
+    title: str = spec("text")
+    findings: Tuple[str, ...] = spec("ids", required=False, ref="finding", default=())
+    checklist: str = spec("id", required=False, ref="checklist", default="")
+    items: Tuple[str, ...] = spec("strs", required=False, default=())  # item ids in `checklist`
+    links: Tuple[str, ...] = spec("ids", required=False, ref="link", default=())
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """'Which finding is behind this point?' for one checklist item; the options are built from
+    the item's own reason and reasons from other checklists, so no answer is written twice."""
+    id: str = spec("id")
+    checklist: str = spec("id", ref="checklist")
+    item: str = spec("str")
+
+
+@dataclass(frozen=True)
+class LearningPath:
+    id: str = spec("id")
+    topic: str = spec("id", ref="topic")
+    title: str = spec("text")
+    intro: str = spec("text")
+    source: SourceRef = spec("source")
+    steps: Tuple[LessonStep, ...] = spec("lessons")
+    quiz: Tuple[QuizQuestion, ...] = spec("questions")
+    review_date: Optional[dt.date] = spec("date", required=False)

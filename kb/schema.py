@@ -17,7 +17,11 @@ class Section:
 
 
 MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "not_covered", "help",
-                "greet", "thanks", "goodbye", "bot_challenge", "search_intro")
+                "greet", "thanks", "goodbye", "bot_challenge", "search_intro",
+                "check_intro", "check_question", "check_resumed", "check_stopped", "check_complete",
+                "check_gaps", "learning_choose", "learning_no_path", "learning_question", "learning_right",
+                "learning_wrong", "learning_finished", "learning_no_question", "learning_stopped", "nothing_to_resume",
+                "feedback_thanks", "feedback_ask_comment", "feedback_comment_thanks")
 
 REVIEW_DATE = Section("review_date", "date", required=False)
 
@@ -36,7 +40,9 @@ FILES = {
     "safety.yml": (REVIEW_DATE, Section("urgent_guidance", "one", r.UrgentGuidance, "urgent"),
                    Section("urgent_phrases", "strs")),
     "assistant.yml": (REVIEW_DATE, Section("messages", "messages")),
+    "learning.yml": (REVIEW_DATE, Section("paths", "list", r.LearningPath, "learning_path")),
 }
 
 # Nested record types, by field kind.
-NESTED = {"items": r.ChecklistItem, "steps": r.UrgentStep}
+NESTED = {"items": r.ChecklistItem, "steps": r.UrgentStep, "lessons": r.LessonStep,
+          "questions": r.QuizQuestion}

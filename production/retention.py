@@ -2,6 +2,7 @@
 
     python -m production.retention                # N = RETENTION_DAYS from the settings file
     python -m production.retention --days 30 --dry-run
+    python -m production.retention --db sqlite:///var/conversations.db   # `make run`'s store
 
 Run it daily (cron, a Kubernetes CronJob). A conversation is one sender id; all its events go.
 """
@@ -44,10 +45,12 @@ def main(argv: Optional[List[str]] = None) -> int:
                                                    "(default: RETENTION_DAYS from the settings)")
     parser.add_argument("--env-file", help="settings file (default deploy/production.env)")
     parser.add_argument("--dry-run", action="store_true", help="count, delete nothing")
+    parser.add_argument("--db", help="database URL instead of the production settings "
+                                     "(e.g. sqlite:///var/conversations.db for `make run`)")
     args = parser.parse_args(argv)
     settings = production_settings.load(args.env_file)
     days = args.days if args.days is not None else float(settings["RETENTION_DAYS"])
-    engine = sa.create_engine(production_settings.database_url(settings))
+    engine = sa.create_engine(args.db or production_settings.database_url(settings))
     deleted = delete_older_than(engine, days, dry_run=args.dry_run)
     verb = "would delete" if args.dry_run else "deleted"
     print(f"{verb} {len(deleted)} conversation(s) older than {days:g} days")

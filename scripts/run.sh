@@ -17,8 +17,19 @@ for _ in $(seq 60); do
   sleep 0.5
 done
 
+# Conversations: kept in a local SQLite file (embedded, redacted, read by `make report`), or only
+# in memory with CONVERSATIONS_DB= (empty).
+ENDPOINTS=endpoints.yml
+CONVERSATIONS_DB=${CONVERSATIONS_DB-var/conversations.db}
+if [ -n "$CONVERSATIONS_DB" ]; then
+  mkdir -p "$(dirname "$CONVERSATIONS_DB")" results/run
+  ENDPOINTS=results/run/endpoints.yml
+  PYTHONPATH=. $PY -m production.local_store endpoints.yml "$CONVERSATIONS_DB" "$ENDPOINTS"
+  echo "Conversations are stored, without identifiers, in $CONVERSATIONS_DB"
+fi
+
 if [ "${1:-}" = "shell" ]; then
-  $PY -m rasa shell --model models/assistant.tar.gz --endpoints endpoints.yml
+  $PY -m rasa shell --model models/assistant.tar.gz --endpoints "$ENDPOINTS"
   exit
 fi
 
@@ -35,5 +46,5 @@ Starting the assistant on port $RASA_PORT. When it says "Rasa server is up and r
                   -d '{"sender": "me", "message": "what must a referral include?"}'
 or run 'make shell' in another terminal. Stop with Ctrl+C.
 MSG
-$PY -m rasa run --model models/assistant.tar.gz --endpoints endpoints.yml --credentials "$CREDENTIALS" \
+$PY -m rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --port "$RASA_PORT"

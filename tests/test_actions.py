@@ -18,7 +18,8 @@ def test_referral_checklist_is_numbered_with_reasons_and_source():
     assert "Why: In one audited case a young child was left out of the referral." in reply
     assert "Source: FSA audit briefing, Key points: Referrals (ref: checklist.referral)" in reply
     titles = [b["title"] for b in messages[-1]["buttons"]]
-    assert titles[0] == "What the audit found" and len(titles) <= 4
+    assert titles[0] == "What the audit found" and titles[-2:] == ["Helpful", "Not helpful"]
+    assert len(titles) <= 6  # at most 4 related topics, then the feedback buttons
     assert slot(events, "last_topic") == "referrals" and slot(events, "last_kind") == "checklist"
 
 

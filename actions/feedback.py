@@ -1,0 +1,66 @@
+"""'Was this helpful?': the rating and an optional comment, kept with the answer's knowledge ids.
+
+They are stored as slot events in the conversation (which the tracker store redacts), where
+`make report` reads them: feedback = {"rating", "entries", "topic"}; feedback_comment = the text.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.knowledge import knowledge
+from actions.replies import payload
+from privacy import redact
+
+FEEDBACK_BUTTONS = [{"title": "Helpful", "payload": payload("rate_helpful")},
+                    {"title": "Not helpful", "payload": payload("rate_unhelpful")}]
+SKIPPED = "(skipped)"
+
+
+class ActionFeedback(Action):
+    """rate_helpful / rate_unhelpful: record the rating for the last answer's entries."""
+
+    def name(self) -> Text:
+        return "action_feedback"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        helpful = (tracker.latest_message.get("intent") or {}).get("name") == "rate_helpful"
+        feedback = {"rating": "helpful" if helpful else "not_helpful",
+                    "entries": list(tracker.get_slot("last_entries") or []),
+                    "topic": tracker.get_slot("last_topic")}
+        if helpful:
+            dispatcher.utter_message(text=knowledge().messages["feedback_thanks"])
+        return [SlotSet("feedback", feedback), SlotSet("feedback_comment", None)]
+
+
+class ActionAskFeedbackComment(Action):
+    """The feedback form's question: what was missing (optional)."""
+
+    def name(self) -> Text:
+        return "action_ask_feedback_comment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        dispatcher.utter_message(text=knowledge().messages["feedback_ask_comment"],
+                                 buttons=[{"title": "Skip", "payload": payload("skip")}])
+        return []
+
+
+class ActionFeedbackComment(Action):
+    """After the comment (or Skip): thank the user; keep the comment, redacted once more."""
+
+    def name(self) -> Text:
+        return "action_feedback_comment"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        comment = tracker.get_slot("feedback_comment")
+        kb = knowledge()
+        if not comment or comment == SKIPPED or str(comment).startswith("/"):
+            dispatcher.utter_message(text=kb.messages["feedback_thanks"])
+            return [SlotSet("feedback_comment", None)]
+        dispatcher.utter_message(text=kb.messages["feedback_comment_thanks"])
+        from actions.safety_net import known_phrases
+        return [SlotSet("feedback_comment", redact(str(comment), allowed_phrases=known_phrases(kb)))]

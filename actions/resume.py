@@ -1,0 +1,35 @@
+"""'Continue', 'where was I?': pick up the paused self-check or learning path, whichever was last."""
+from __future__ import annotations
+
+from rasa_sdk.events import FollowupAction, SlotSet
+
+from actions.base import KnowledgeAction
+from actions.conversation import Turn
+from actions.learning import PathSession, in_progress, path_buttons
+from actions.replies import Reply, payload
+from actions.self_check import FORM
+from kb import KnowledgeBase
+
+CHECK_BUTTON = {"title": "Check a referral", "payload": payload("start_self_check")}
+
+
+def check_paused(kb: KnowledgeBase, turn: Turn) -> bool:
+    checklist = kb.checklists.get(turn.slots.get("check_list") or "")
+    answers = turn.slots.get("check_answers") or []
+    return bool(checklist) and 0 < len(answers) < len(checklist.items)
+
+
+class ActionResume(KnowledgeAction):
+    action_name = "action_resume"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        learning = turn.slots.get("learning")
+        if turn.intent == "stop" and in_progress(learning):
+            return Reply([kb.messages["learning_stopped"]], events=[SlotSet("activity", None)])
+        check = check_paused(kb, turn)
+        if check and (turn.slots.get("activity") == "check" or not in_progress(learning)):
+            return Reply([kb.messages["check_resumed"]],
+                         events=[SlotSet("activity", "check"), FollowupAction(FORM)])
+        if in_progress(learning):
+            return PathSession(kb, learning).reply(turn)
+        return Reply([kb.messages["nothing_to_resume"]], [CHECK_BUTTON] + path_buttons(kb)[:3])

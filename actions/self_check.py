@@ -1,0 +1,166 @@
+"""The self-check: a Rasa form that walks through a checklist point by point (yes / no / not sure),
+then lists what is missing with the reason from the audit for each gap.
+
+"check my referral" checks the referral checklist; "check my plan" the plans checklist, and so on.
+Slots: check_list (the checklist id), check_answers (one answer per point so far) and check_reply
+(the form's requested slot, filled from the affirm / deny / not_sure intents).
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+from rasa_sdk.types import DomainDict
+
+from actions import formatting
+from actions.base import KnowledgeAction
+from actions.conversation import Turn
+from actions.knowledge import knowledge
+from actions.replies import Reply, payload
+from actions.safety_net import is_urgent
+from kb import KnowledgeBase
+from kb import records as r
+
+FORM = "self_check_form"
+DEFAULT_CHECKLIST = "checklist.referral"
+RESTART = re.compile(r"\b(restart|start (it )?(again|over)|from the (start|beginning)|new check|afresh)\b", re.I)
+ANSWER_WORDS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
+ANSWER_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
+                  {"title": "Not sure", "payload": "/not_sure"}, {"title": "Stop", "payload": "/stop"}]
+
+
+def checklist_to_check(kb: KnowledgeBase, turn: Turn, current: Optional[str]) -> r.Checklist:
+    """The checklist the message names (by a theme), else the one in progress, else the referral's."""
+    for topic in turn.mentioned_topics(kb):
+        if topic.checklists:
+            return kb.checklists[topic.checklists[0]]
+    if turn.requested_entry(kb, ("checklist",)):
+        return turn.requested_entry(kb, ("checklist",))
+    return kb.checklists.get(current or "") or kb.checklists[DEFAULT_CHECKLIST]
+
+
+def progress(tracker: Tracker) -> tuple:
+    """(checklist or None, answers so far) of the check in this conversation."""
+    checklist = knowledge().checklists.get(tracker.get_slot("check_list") or "")
+    return checklist, list(tracker.get_slot("check_answers") or [])
+
+
+def check_in_progress(tracker: Tracker) -> bool:
+    checklist, answers = progress(tracker)
+    return bool(checklist) and len(answers) < len(checklist.items) and tracker.get_slot("activity") == "check"
+
+
+def question_text(kb: KnowledgeBase, checklist: r.Checklist, answered: int) -> str:
+    item = checklist.items[min(answered, len(checklist.items) - 1)]
+    return kb.messages["check_question"].format(number=answered + 1, total=len(checklist.items), text=item.text)
+
+
+class ActionStartCheck(KnowledgeAction):
+    """Starts a check, resumes a paused one, or restarts it ("restart the check")."""
+
+    action_name = "action_start_check"
+
+    def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        raise NotImplementedError  # run() is overridden: this action sets up the form
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        kb = knowledge()
+        turn = Turn.from_tracker(tracker)
+        for text in self.preamble(kb, turn):
+            dispatcher.utter_message(text=text)
+        current, answers = progress(tracker)
+        wanted = checklist_to_check(kb, turn, current.id if current else None)
+        paused = current is not None and current.id == wanted.id and 0 < len(answers) < len(wanted.items)
+        restart = turn.intent == "restart_self_check" or RESTART.search(turn.text)
+        if paused and not restart:
+            dispatcher.utter_message(text=kb.messages["check_resumed"])
+            return [SlotSet("activity", "check"), SlotSet("check_reply", None)]
+        dispatcher.utter_message(text=kb.messages["check_intro"].format(title=wanted.title))
+        return [SlotSet("activity", "check"), SlotSet("check_list", wanted.id), SlotSet("check_answers", []),
+                SlotSet("check_reply", None), SlotSet("last_topic", wanted.topic)]
+
+
+class ActionAskCheckReply(Action):
+    """The form's question: the next point of the checklist, with Yes / No / Not sure / Stop."""
+
+    def name(self) -> Text:
+        return "action_ask_check_reply"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        kb = knowledge()
+        checklist, answers = progress(tracker)
+        checklist = checklist or kb.checklists[DEFAULT_CHECKLIST]
+        dispatcher.utter_message(text=question_text(kb, checklist, len(answers)), buttons=ANSWER_BUTTONS)
+        return []
+
+
+class ValidateSelfCheckForm(FormValidationAction):
+    """Records each answer; the form asks again until every point has one."""
+
+    def name(self) -> Text:
+        return f"validate_{FORM}"
+
+    def validate_check_reply(self, slot_value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
+                             domain: DomainDict) -> Dict[Text, Any]:
+        kb = knowledge()
+        text = (tracker.latest_message or {}).get("text") or ""
+        if is_urgent(kb, text):  # "no - and she's in danger now": safety before the check
+            dispatcher.utter_message(text=formatting.urgent_guidance(kb, brief=True))
+        checklist, answers = progress(tracker)
+        if checklist is None or slot_value not in ANSWER_WORDS:
+            return {"check_reply": None}
+        answers.append(slot_value)
+        done = len(answers) >= len(checklist.items)
+        return {"check_answers": answers, "check_reply": slot_value if done else None}
+
+
+class ActionCheckSummary(Action):
+    """After the last point: what is missing, why it matters, and the procedures link."""
+
+    def name(self) -> Text:
+        return "action_check_summary"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        kb = knowledge()
+        checklist, answers = progress(tracker)
+        if checklist is None:
+            return []
+        dispatcher.utter_message(text=summary_text(kb, checklist, answers))
+        return [SlotSet("activity", None), SlotSet("check_reply", None), SlotSet("last_topic", checklist.topic),
+                SlotSet("last_kind", "checklist"), SlotSet("last_entries", [checklist.id])]
+
+
+def summary_text(kb: KnowledgeBase, checklist: r.Checklist, answers: List[str]) -> str:
+    gaps = [(item, answer) for item, answer in zip(checklist.items, answers) if answer != "yes"]
+    url = kb.links["link.llr_procedures"].url
+    if not gaps:
+        lines = [kb.messages["check_complete"].format(title=checklist.title)]
+    else:
+        lines = [kb.messages["check_gaps"].format(title=checklist.title)]
+        for number, (item, answer) in enumerate(gaps, start=1):
+            lines.append(f"{number}. {item.text} (you said: {ANSWER_WORDS[answer].lower()})\n   Why: {item.why}")
+    lines.append(f"LLR procedures: {url}")
+    lines.append(formatting.source_line(kb, [checklist.source], [checklist.id]))
+    lines.append(kb.messages["disclaimer"])
+    return "\n".join(lines)
+
+
+class ActionStopCheck(Action):
+    """After the form is deactivated ("stop"): where the check stopped and how to go on."""
+
+    def name(self) -> Text:
+        return "action_stop_check"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        kb = knowledge()
+        checklist, answers = progress(tracker)
+        if checklist is not None:
+            text = kb.messages["check_stopped"].format(number=len(answers) + 1, total=len(checklist.items))
+            dispatcher.utter_message(text=text, buttons=[
+                {"title": "Continue the check", "payload": payload("start_self_check")},
+                {"title": "Restart the check", "payload": payload("restart_self_check")}])
+        return [SlotSet("check_reply", None)]

@@ -1,0 +1,25 @@
+"""A new session keeps the user's progress: a paused self-check and a learning path.
+
+Rasa starts a new session after an hour of silence (domain.yml, session_config) and clears the
+slots; this action carries the progress slots over so "continue learning" still works.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+PROGRESS_SLOTS = ("learning", "check_list", "check_answers", "activity")
+
+
+class ActionSessionStart(Action):
+    def name(self) -> Text:
+        return "action_session_start"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
+        kept = [SlotSet(name, tracker.get_slot(name)) for name in PROGRESS_SLOTS
+                if tracker.get_slot(name) is not None]
+        return [SessionStarted()] + kept + [ActionExecuted("action_listen")]
