@@ -14,7 +14,16 @@ from rasa_sdk.types import DomainDict
 
 from actions.knowledge import knowledge
 from actions.replies import payload
+from actions.formatting import urgent_guidance
+from actions.safety_net import is_urgent, known_phrases, privacy_reminder
 from privacy import redact
+
+
+def safety_first(kb, text: str) -> List[str]:
+    """A comment is a message too: danger now and identifiable details are answered first."""
+    texts = [urgent_guidance(kb, brief=True)] if is_urgent(kb, text) else []
+    reminder = privacy_reminder(kb, text)
+    return texts + ([reminder] if reminder else [])
 
 FEEDBACK_BUTTONS = [{"title": "Helpful", "payload": payload("rate_helpful")},
                     {"title": "Not helpful", "payload": payload("rate_unhelpful")}]
@@ -58,9 +67,10 @@ class ActionFeedbackComment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         comment = tracker.get_slot("feedback_comment")
         kb = knowledge()
+        for text in safety_first(kb, str(comment or "")):
+            dispatcher.utter_message(text=text)
         if not comment or comment == SKIPPED or str(comment).startswith("/"):
             dispatcher.utter_message(text=kb.messages["feedback_thanks"])
             return [SlotSet("feedback_comment", None)]
         dispatcher.utter_message(text=kb.messages["feedback_comment_thanks"])
-        from actions.safety_net import known_phrases
         return [SlotSet("feedback_comment", redact(str(comment), allowed_phrases=known_phrases(kb)))]

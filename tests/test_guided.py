@@ -177,3 +177,9 @@ def test_a_quiz_question_with_an_unknown_checklist_is_caught(knowledge_copy):
     edit(knowledge_copy, "learning.yml", "{id: q1, checklist: checklist.voice_of_child",
          "{id: q1, checklist: checklist.voice")
     the_one(problems(knowledge_copy), "learning.yml", "learn.voice_of_child", "checklist.voice")
+
+
+def test_a_comment_about_danger_now_gets_the_emergency_guidance(kb):
+    messages, _ = run_action(ActionFeedbackComment(), "x", "x",
+                             slots={"feedback_comment": "a child has just told me she is being abused"})
+    assert "999" in messages[0]["text"]
