@@ -26,6 +26,7 @@ class Turn:
     last_term: Optional[str] = None
     active_loop: Optional[str] = None   # a form in progress (the self-check, a feedback comment)
     slots: Dict[str, Any] = field(default_factory=dict)
+    ranking: List[Tuple[str, float]] = field(default_factory=list)  # (intent, confidence), best first
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> "Turn":
@@ -42,6 +43,8 @@ class Turn:
             last_term=tracker.get_slot("last_term"),
             active_loop=(tracker.active_loop or {}).get("name"),
             slots=dict(tracker.slots),
+            ranking=[(i.get("name"), float(i.get("confidence") or 0.0))
+                     for i in message.get("intent_ranking") or [] if i.get("name")],
         )
 
     @property

@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
+from actions.out_of_context import answer_out_of_context
 from actions.replies import Reply, payload
 from kb import KnowledgeBase
 from kb import records as r
@@ -118,7 +119,7 @@ class PathSession:
         path = kb.learning_paths.get(self.state.get("path", ""))
         if path is None or not in_progress(self.state):
             message = "learning_no_question" if turn.intent == "choose_option" else "learning_choose"
-            return Reply([kb.messages[message]], path_buttons(kb))
+            return answer_out_of_context(kb, turn, Reply([kb.messages[message]], path_buttons(kb)))
         if turn.intent == "choose_option":
             return self.mark(path, turn)
         if turn.intent == "learn_next":
@@ -163,7 +164,7 @@ class PathSession:
     def mark(self, path: r.LearningPath, turn: Turn) -> Reply:
         kb = self.kb
         if not self.state.get("awaiting"):
-            return Reply([kb.messages["learning_no_question"]], [NEXT_BUTTON])
+            return answer_out_of_context(kb, turn, Reply([kb.messages["learning_no_question"]], [NEXT_BUTTON]))
         index = self.state["question"]
         question = path.quiz[index]
         options, right = quiz_options(kb, path, question)

@@ -6,6 +6,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.learning import PathSession, in_progress, path_buttons
+from actions.out_of_context import answer_out_of_context
 from actions.replies import Reply, payload
 from actions.self_check import FORM
 from kb import KnowledgeBase
@@ -32,4 +33,5 @@ class ActionResume(KnowledgeAction):
                          events=[SlotSet("activity", "check"), FollowupAction(FORM)])
         if in_progress(learning):
             return PathSession(kb, learning).reply(turn)
-        return Reply([kb.messages["nothing_to_resume"]], [CHECK_BUTTON] + path_buttons(kb)[:3])
+        nothing = Reply([kb.messages["nothing_to_resume"]], [CHECK_BUTTON] + path_buttons(kb)[:3])
+        return nothing if turn.intent == "resume" else answer_out_of_context(kb, turn, nothing)

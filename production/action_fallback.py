@@ -4,7 +4,8 @@ the LLR procedures link, instead of silence.
 Rasa 3.6 logs a failed custom action and carries on with no reply (`MessageProcessor._run_action`
 swallows the error). `install()` wraps `RemoteAction.run` so that a connection failure or an error
 status (refused secret, 5xx, timeout) becomes one bot message. Rejections (a 400 the action server
-sends on purpose) are passed on unchanged.
+sends on purpose) are passed on unchanged. Our action_session_start (which keeps a learner's progress)
+falls back to Rasa's own session start, so a new conversation still starts cleanly.
 """
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import functools
 import logging
 from typing import Any, List
 
-from rasa.core.actions.action import ActionExecutionRejection, RemoteAction
+from rasa.core.actions.action import ActionExecutionRejection, ActionSessionStart, RemoteAction
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME
 from rasa.shared.core.events import BotUttered, Event
 from rasa.shared.exceptions import RasaException
 
@@ -49,6 +51,8 @@ def install() -> None:
             raise
         except RasaException:
             logger.error("Custom action '%s' failed: the action server could not be used.", self.name())
+            if self.name() == ACTION_SESSION_START_NAME:  # start the session Rasa's own way, quietly
+                return await ActionSessionStart().run(*args, **kwargs)
             return [BotUttered(unreachable_message(), metadata={"fallback": "action_server_unreachable"})]
 
     run._with_fallback = True  # type: ignore[attr-defined]

@@ -183,3 +183,34 @@ def test_a_comment_about_danger_now_gets_the_emergency_guidance(kb):
     messages, _ = run_action(ActionFeedbackComment(), "x", "x",
                              slots={"feedback_comment": "a child has just told me she is being abused"})
     assert "999" in messages[0]["text"]
+
+
+def ranked(text: str, ranking, slots=None):
+    """A tracker whose NLU ranking is given: [(intent, confidence), ...], best first."""
+    tracker = make_tracker(text, ranking[0][0], slots=slots)
+    tracker.latest_message["intent"]["confidence"] = ranking[0][1]
+    tracker.latest_message["intent_ranking"] = [{"name": n, "confidence": c} for n, c in ranking]
+    return tracker
+
+
+def run_on(action, tracker):
+    from rasa_sdk.executor import CollectingDispatcher
+    dispatcher = CollectingDispatcher()
+    action.run(dispatcher, tracker, {})
+    return texts(dispatcher.messages)
+
+
+def test_a_question_taken_for_a_quiz_answer_is_answered_as_a_question(kb):
+    tracker = ranked("child born 03/04/2012, what must the referral include?",
+                     [("choose_option", 0.5), ("ask_referral", 0.3), ("out_of_scope", 0.1)])
+    assert "checklist.referral" in run_on(ActionLearning(), tracker)
+
+
+def test_a_clear_yes_with_nothing_to_answer_says_so(kb):
+    said = run_on(ActionResume(), ranked("yes", [("affirm", 0.98), ("thanks", 0.01)]))
+    assert kb.messages["nothing_to_resume"] in said
+
+
+def test_gibberish_taken_for_a_flow_word_gets_an_honest_answer(kb):
+    said = run_on(ActionResume(), ranked("qwertyuiop zxcv", [("stop", 0.6), ("out_of_scope", 0.2)]))
+    assert kb.links["link.llr_procedures"].url in said or "closest" in said

@@ -1,0 +1,50 @@
+"""Flow words out of their flow: "yes", "2" or "next" when no check or learning path is waiting.
+
+A short reply like that gets a plain "nothing to pick up". A longer message that NLU took for one
+(numbers in a date of birth can look like a quiz answer) is answered as the question it most likely
+is: the best-ranked question intent, else a search of the knowledge base.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Dict, Type
+
+from actions.base import KnowledgeAction
+from actions.conversation import Turn
+from actions.fallback import ActionSearchFallback
+from actions.reference import (ActionAudit, ActionContacts, ActionDefine, ActionGlossary, ActionLinks,
+                               ActionSource)
+from actions.replies import Reply
+from actions.safety import ActionUrgentGuidance
+from actions.small_talk import ActionSmallTalk
+from actions.topics import ActionAnswerFindings, ActionAnswerTopic
+from kb import KnowledgeBase
+
+SHORT_WORDS = 3          # "yes", "not sure", "option 2": an answer, not a question
+SURE = 0.8               # ... when NLU is sure of it; gibberish gets a search instead
+MIN_RUNNER_UP = 0.1      # below this the runner-up intent is a guess; search instead
+
+QUESTION_ACTIONS: Dict[str, Type[KnowledgeAction]] = {
+    "ask_findings": ActionAnswerFindings, "ask_definition": ActionDefine, "ask_glossary": ActionGlossary,
+    "ask_links": ActionLinks, "ask_audit": ActionAudit, "ask_contacts": ActionContacts,
+    "ask_source": ActionSource, "urgent_risk": ActionUrgentGuidance,
+    "greet": ActionSmallTalk, "thanks": ActionSmallTalk, "goodbye": ActionSmallTalk, "help": ActionSmallTalk,
+    "bot_challenge": ActionSmallTalk,
+}
+
+
+def question_action(kb: KnowledgeBase, intent: str):
+    if kb.topic_for_intent(intent):
+        return ActionAnswerTopic
+    return QUESTION_ACTIONS.get(intent)
+
+
+def answer_out_of_context(kb: KnowledgeBase, turn: Turn, short_reply: Reply) -> Reply:
+    confidence = dict(turn.ranking).get(turn.intent, 1.0)
+    if not turn.typed or (len(turn.text.split()) <= SHORT_WORDS and confidence >= SURE):
+        return short_reply
+    for intent, confidence in turn.ranking:
+        action = question_action(kb, intent)
+        if action and confidence >= MIN_RUNNER_UP:
+            return action().answer(kb, dataclasses.replace(turn, intent=intent))
+    return ActionSearchFallback().answer(kb, turn)
