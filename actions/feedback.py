@@ -5,6 +5,7 @@ They are stored as slot events in the conversation (which the tracker store reda
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -73,4 +74,27 @@ class ActionFeedbackComment(Action):
             dispatcher.utter_message(text=kb.messages["feedback_thanks"])
             return [SlotSet("feedback_comment", None)]
         dispatcher.utter_message(text=kb.messages["feedback_comment_thanks"])
-        return [SlotSet("feedback_comment", redact(str(comment), allowed_phrases=known_phrases(kb)))]
+        events = [SlotSet("feedback_comment", redact(str(comment), allowed_phrases=known_phrases(kb)))]
+        return events + answer_if_question(kb, tracker, dispatcher)
+
+
+QUESTION_START = re.compile(r"^\s*(what|when|where|who|whom|why|how|which|should|shall|can|could|do|does|"
+                            r"is|are|must|may|would|will)\b", re.I)
+SURE_QUESTION = 0.6
+
+
+def answer_if_question(kb, tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
+    """A question typed where a comment was asked for ("what about GPs?") is answered as well."""
+    from actions.conversation import Turn
+    from actions.out_of_context import question_action
+    from actions.small_talk import ActionSmallTalk
+    turn = Turn.from_tracker(tracker)
+    action = question_action(kb, turn.intent)
+    confidence = dict(turn.ranking).get(turn.intent, 0.0)
+    looks_like_question = turn.text.rstrip().endswith("?") or bool(QUESTION_START.match(turn.text))
+    if not action or action is ActionSmallTalk or confidence < SURE_QUESTION or not looks_like_question:
+        return []
+    reply = action().answer(kb, turn)
+    for index, text in enumerate(reply.texts):
+        dispatcher.utter_message(text=text, buttons=reply.buttons if index == len(reply.texts) - 1 else [])
+    return reply.slot_events()

@@ -214,3 +214,17 @@ def test_a_clear_yes_with_nothing_to_answer_says_so(kb):
 def test_gibberish_taken_for_a_flow_word_gets_an_honest_answer(kb):
     said = run_on(ActionResume(), ranked("qwertyuiop zxcv", [("stop", 0.6), ("out_of_scope", 0.2)]))
     assert kb.links["link.llr_procedures"].url in said or "closest" in said
+
+
+def test_a_question_typed_as_a_comment_is_answered_too(kb):
+    tracker = ranked("what must a referral include?", [("ask_referral", 0.95), ("ask_findings", 0.02)],
+                     slots={"feedback_comment": "what must a referral include?"})
+    said = run_on(ActionFeedbackComment(), tracker)
+    assert kb.messages["feedback_comment_thanks"] in said and "checklist.referral" in said
+
+
+def test_a_plain_comment_is_not_answered_as_a_question(kb):
+    tracker = ranked("it should name who sends the plan", [("ask_plans", 0.7), ("ask_gp", 0.2)],
+                     slots={"feedback_comment": "it should name who sends the plan"})
+    said = run_on(ActionFeedbackComment(), tracker)
+    assert kb.messages["feedback_comment_thanks"] in said and "checklist." not in said
