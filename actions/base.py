@@ -7,12 +7,11 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import formatting
 from actions.conversation import Turn
 from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import knowledge
 from actions.replies import Reply
-from actions.safety_net import is_urgent, privacy_reminder
+from actions.safety_net import safety_messages
 from kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -50,22 +49,10 @@ class KnowledgeAction(Action):
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=self.apology(kb))
             return []
-        buttons = reply.buttons + (FEEDBACK_BUTTONS if asks_for_feedback(reply, turn) else [])
-        for index, text in enumerate(reply.texts):
-            last = index == len(reply.texts) - 1
-            dispatcher.utter_message(text=text, buttons=buttons if last else [])
-        return reply.slot_events()
+        return reply.send(dispatcher, FEEDBACK_BUTTONS if asks_for_feedback(reply, turn) else [])
 
     def preamble(self, kb: KnowledgeBase, turn: Turn) -> List[str]:
-        if not turn.typed:
-            return []
-        texts = []
-        if not self.urgent_itself and is_urgent(kb, turn.text):
-            texts.append(formatting.urgent_guidance(kb, brief=True))
-        reminder = privacy_reminder(kb, turn.text)
-        if reminder:
-            texts.append(reminder)
-        return texts
+        return safety_messages(kb, turn.text, urgent=not self.urgent_itself) if turn.typed else []
 
     @staticmethod
     def apology(kb: Optional[KnowledgeBase]) -> str:

@@ -15,16 +15,8 @@ from rasa_sdk.types import DomainDict
 
 from actions.knowledge import knowledge
 from actions.replies import payload
-from actions.formatting import urgent_guidance
-from actions.safety_net import is_urgent, known_phrases, privacy_reminder
+from actions.safety_net import known_phrases, safety_messages
 from privacy import redact
-
-
-def safety_first(kb, text: str) -> List[str]:
-    """A comment is a message too: danger now and identifiable details are answered first."""
-    texts = [urgent_guidance(kb, brief=True)] if is_urgent(kb, text) else []
-    reminder = privacy_reminder(kb, text)
-    return texts + ([reminder] if reminder else [])
 
 FEEDBACK_BUTTONS = [{"title": "Helpful", "payload": payload("rate_helpful")},
                     {"title": "Not helpful", "payload": payload("rate_unhelpful")}]
@@ -68,7 +60,7 @@ class ActionFeedbackComment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         comment = tracker.get_slot("feedback_comment")
         kb = knowledge()
-        for text in safety_first(kb, str(comment or "")):
+        for text in safety_messages(kb, str(comment or "")):  # a comment is a message too
             dispatcher.utter_message(text=text)
         if not comment or comment == SKIPPED or str(comment).startswith("/"):
             dispatcher.utter_message(text=kb.messages["feedback_thanks"])
@@ -94,7 +86,4 @@ def answer_if_question(kb, tracker: Tracker, dispatcher: CollectingDispatcher) -
     looks_like_question = turn.text.rstrip().endswith("?") or bool(QUESTION_START.match(turn.text))
     if not action or action is ActionSmallTalk or confidence < SURE_QUESTION or not looks_like_question:
         return []
-    reply = action().answer(kb, turn)
-    for index, text in enumerate(reply.texts):
-        dispatcher.utter_message(text=text, buttons=reply.buttons if index == len(reply.texts) - 1 else [])
-    return reply.slot_events()
+    return action().answer(kb, turn).send(dispatcher)

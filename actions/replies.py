@@ -23,6 +23,13 @@ class Reply:
     term: Optional[str] = None
     events: List[Dict[str, Any]] = field(default_factory=list)  # more slots the action sets
 
+    def send(self, dispatcher: Any, extra_buttons: List[Dict[str, str]] = ()) -> List[Dict[str, Any]]:
+        """Utter the texts, the buttons under the last one; return the slot events."""
+        for index, text in enumerate(self.texts):
+            last = index == len(self.texts) - 1
+            dispatcher.utter_message(text=text, buttons=self.buttons + list(extra_buttons) if last else [])
+        return self.slot_events()
+
     def slot_events(self) -> List[Dict[str, Any]]:
         events = [SlotSet("last_entries", self.entries or None)] + list(self.events)
         if self.topic:

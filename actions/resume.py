@@ -8,16 +8,10 @@ from actions.conversation import Turn
 from actions.learning import PathSession, in_progress, path_buttons
 from actions.out_of_context import answer_out_of_context
 from actions.replies import Reply, payload
-from actions.self_check import FORM
+from actions.self_check import FORM, is_paused, progress
 from kb import KnowledgeBase
 
 CHECK_BUTTON = {"title": "Check a referral", "payload": payload("start_self_check")}
-
-
-def check_paused(kb: KnowledgeBase, turn: Turn) -> bool:
-    checklist = kb.checklists.get(turn.slots.get("check_list") or "")
-    answers = turn.slots.get("check_answers") or []
-    return bool(checklist) and 0 < len(answers) < len(checklist.items)
 
 
 class ActionResume(KnowledgeAction):
@@ -27,7 +21,7 @@ class ActionResume(KnowledgeAction):
         learning = turn.slots.get("learning")
         if turn.intent == "stop" and in_progress(learning):
             return Reply([kb.messages["learning_stopped"]], events=[SlotSet("activity", None)])
-        check = check_paused(kb, turn)
+        check = is_paused(*progress(turn.slots))
         if check and (turn.slots.get("activity") == "check" or not in_progress(learning)):
             return Reply([kb.messages["check_resumed"]],
                          events=[SlotSet("activity", "check"), FollowupAction(FORM)])

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
+from actions.formatting import urgent_guidance
 from kb import KnowledgeBase
 from kb.text import normalise
 from privacy import find_identifiers, REMINDER_KINDS, describe
@@ -39,3 +40,11 @@ def privacy_reminder(kb: KnowledgeBase, text: str) -> Optional[str]:
     if not kinds:
         return None
     return kb.messages["privacy_reminder"].format(kinds=describe(dict.fromkeys(kinds)))
+
+
+def safety_messages(kb: KnowledgeBase, text: str, urgent: bool = True) -> List[str]:
+    """What comes before any answer to a typed message: the emergency guidance when a child may be
+    in danger now (unless the answer is that guidance), then the privacy reminder."""
+    texts = [urgent_guidance(kb, brief=True)] if urgent and is_urgent(kb, text) else []
+    reminder = privacy_reminder(kb, text)
+    return texts + ([reminder] if reminder else [])

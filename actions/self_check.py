@@ -8,7 +8,7 @@ Slots: check_list (the checklist id), check_answers (one answer per point so far
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Mapping, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -21,7 +21,7 @@ from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.knowledge import knowledge
 from actions.replies import Reply, payload
-from actions.safety_net import is_urgent
+from actions.safety_net import safety_messages
 from kb import KnowledgeBase
 from kb import records as r
 
@@ -43,15 +43,15 @@ def checklist_to_check(kb: KnowledgeBase, turn: Turn, current: Optional[str]) ->
     return kb.checklists.get(current or "") or kb.checklists[DEFAULT_CHECKLIST]
 
 
-def progress(tracker: Tracker) -> tuple:
-    """(checklist or None, answers so far) of the check in this conversation."""
-    checklist = knowledge().checklists.get(tracker.get_slot("check_list") or "")
-    return checklist, list(tracker.get_slot("check_answers") or [])
+def progress(slots: Mapping[str, Any]) -> Tuple[Optional[r.Checklist], List[str]]:
+    """(checklist or None, answers so far) of the check in this conversation's slots."""
+    checklist = knowledge().checklists.get(slots.get("check_list") or "")
+    return checklist, list(slots.get("check_answers") or [])
 
 
-def check_in_progress(tracker: Tracker) -> bool:
-    checklist, answers = progress(tracker)
-    return bool(checklist) and len(answers) < len(checklist.items) and tracker.get_slot("activity") == "check"
+def is_paused(checklist: Optional[r.Checklist], answers: List[str]) -> bool:
+    """Started and not finished."""
+    return checklist is not None and 0 < len(answers) < len(checklist.items)
 
 
 def question_text(kb: KnowledgeBase, checklist: r.Checklist, answered: int) -> str:
@@ -60,28 +60,21 @@ def question_text(kb: KnowledgeBase, checklist: r.Checklist, answered: int) -> s
 
 
 class ActionStartCheck(KnowledgeAction):
-    """Starts a check, resumes a paused one, or restarts it ("restart the check")."""
+    """Starts a check, resumes a paused one, or restarts it ("restart the check"); the form asks."""
 
     action_name = "action_start_check"
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        raise NotImplementedError  # run() is overridden: this action sets up the form
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        kb = knowledge()
-        turn = Turn.from_tracker(tracker)
-        for text in self.preamble(kb, turn):
-            dispatcher.utter_message(text=text)
-        current, answers = progress(tracker)
+        current, answers = progress(turn.slots)
         wanted = checklist_to_check(kb, turn, current.id if current else None)
-        paused = current is not None and current.id == wanted.id and 0 < len(answers) < len(wanted.items)
         restart = turn.intent == "restart_self_check" or RESTART.search(turn.text)
-        if paused and not restart:
-            dispatcher.utter_message(text=kb.messages["check_resumed"])
-            return [SlotSet("activity", "check"), SlotSet("check_reply", None)]
-        dispatcher.utter_message(text=kb.messages["check_intro"].format(title=wanted.title))
-        return [SlotSet("activity", "check"), SlotSet("check_list", wanted.id), SlotSet("check_answers", []),
-                SlotSet("check_reply", None), SlotSet("last_topic", wanted.topic)]
+        keep = turn.last_entries  # the last answer's entries stay for "where does that come from?"
+        if is_paused(current, answers) and current.id == wanted.id and not restart:
+            return Reply([kb.messages["check_resumed"]], entries=keep,
+                         events=[SlotSet("activity", "check"), SlotSet("check_reply", None)])
+        return Reply([kb.messages["check_intro"].format(title=wanted.title)], topic=wanted.topic, entries=keep,
+                     events=[SlotSet("activity", "check"), SlotSet("check_list", wanted.id),
+                             SlotSet("check_answers", []), SlotSet("check_reply", None)])
 
 
 class ActionAskCheckReply(Action):
@@ -92,7 +85,7 @@ class ActionAskCheckReply(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         kb = knowledge()
-        checklist, answers = progress(tracker)
+        checklist, answers = progress(tracker.slots)
         checklist = checklist or kb.checklists[DEFAULT_CHECKLIST]
         dispatcher.utter_message(text=question_text(kb, checklist, len(answers)), buttons=ANSWER_BUTTONS)
         return []
@@ -108,9 +101,9 @@ class ValidateSelfCheckForm(FormValidationAction):
                              domain: DomainDict) -> Dict[Text, Any]:
         kb = knowledge()
         text = (tracker.latest_message or {}).get("text") or ""
-        if is_urgent(kb, text):  # "no - and she's in danger now": safety before the check
-            dispatcher.utter_message(text=formatting.urgent_guidance(kb, brief=True))
-        checklist, answers = progress(tracker)
+        for message in safety_messages(kb, text):  # "no - and she's in danger now": safety first
+            dispatcher.utter_message(text=message)
+        checklist, answers = progress(tracker.slots)
         if checklist is None or slot_value not in ANSWER_WORDS:
             return {"check_reply": None}
         answers.append(slot_value)
@@ -126,7 +119,7 @@ class ActionCheckSummary(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         kb = knowledge()
-        checklist, answers = progress(tracker)
+        checklist, answers = progress(tracker.slots)
         if checklist is None:
             return []
         dispatcher.utter_message(text=summary_text(kb, checklist, answers))
@@ -157,7 +150,7 @@ class ActionStopCheck(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         kb = knowledge()
-        checklist, answers = progress(tracker)
+        checklist, answers = progress(tracker.slots)
         if checklist is not None:
             text = kb.messages["check_stopped"].format(number=len(answers) + 1, total=len(checklist.items))
             dispatcher.utter_message(text=text, buttons=[
