@@ -31,8 +31,11 @@ class ActionFeedback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         helpful = (tracker.latest_message.get("intent") or {}).get("name") == "rate_helpful"
-        feedback = {"rating": "helpful" if helpful else "not_helpful",
-                    "entries": list(tracker.get_slot("last_entries") or []),
+        entries = list(tracker.get_slot("last_entries") or [])
+        if helpful and not entries:  # "cheers, really useful" with no answer to rate: just thanks
+            dispatcher.utter_message(text=knowledge().messages["thanks"])
+            return []
+        feedback = {"rating": "helpful" if helpful else "not_helpful", "entries": entries,
                     "topic": tracker.get_slot("last_topic")}
         if helpful:
             dispatcher.utter_message(text=knowledge().messages["feedback_thanks"])

@@ -150,6 +150,11 @@ def test_feedback_keeps_the_rating_with_the_answers_entries():
                                         "topic": "referrals"}
 
 
+def test_praise_with_no_answer_to_rate_is_thanked_and_not_stored(kb):
+    messages, events = run_action(ActionFeedback(), "cheers, really useful", "rate_helpful")
+    assert texts(messages) == kb.messages["thanks"] and slot(events, "feedback") is None
+
+
 def test_a_feedback_comment_is_kept_without_identifiers():
     _, events = run_action(ActionFeedbackComment(), "x", "x",
                            slots={"feedback_comment": "Jane Smith on 07700 900123 needs UAVA info"})
