@@ -18,11 +18,14 @@ class ActionDefine(KnowledgeAction):
     action_name = "action_define"
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        entry = turn.requested_entry(kb, ("definition",)) or kb.definition_for(turn.text) \
-            or kb.definitions["def.sexual_abuse"]
+        requested = turn.requested_entry(kb, ("definition",))
+        # "is online grooming counted as sexual abuse?" names two: both are shown
+        entries = [requested] if requested else kb.definitions_in(turn.text)[:2]
+        entries = entries or [kb.definitions["def.sexual_abuse"]]
         others = [entry_button(d.title.split(" (")[0], "ask_definition", d.id)
-                  for d in kb.definitions.values() if d.id != entry.id][:3]
-        return Reply([formatting.definition(kb, entry)], others, "definitions", "definition", [entry.id])
+                  for d in kb.definitions.values() if d not in entries][:3]
+        return Reply([formatting.definition(kb, e) for e in entries], others, "definitions", "definition",
+                     [e.id for e in entries])
 
 
 class ActionGlossary(KnowledgeAction):

@@ -188,14 +188,27 @@ class KnowledgeBase:
 
     def definition_for(self, text: str) -> Optional[r.Definition]:
         """The definition whose terms best match the text (longest matching term wins)."""
+        found = self.definitions_in(text)
+        return found[0] if found else None
+
+    def definitions_in(self, text: str) -> List[r.Definition]:
+        """Every definition a term of which the text names, longest term first; a term inside a longer
+        one already matched does not count ("signs of sexual abuse" is not also "sexual abuse")."""
         key = f" {normalise(text).replace('-', ' ')} "
-        best, best_len = None, 0
+        matches = []  # (length, start, definition)
         for definition in self.definitions.values():
             for term in definition.terms:
-                t = normalise(term).replace("-", " ")
-                if f" {t}" in key and len(t) > best_len:
-                    best, best_len = definition, len(t)
-        return best
+                t = f" {normalise(term).replace('-', ' ')}"
+                start = key.find(t)
+                if start >= 0:
+                    matches.append((len(t), start, definition))
+        found, spans = [], []
+        for length, start, definition in sorted(matches, key=lambda m: -m[0]):
+            inside = any(s <= start and start + length <= e for s, e in spans)
+            if not inside and definition not in found:
+                found.append(definition)
+            spans.append((start, start + length))
+        return found
 
     # -- sources and passages -------------------------------------------------------------------
     def source_label(self, ref: r.SourceRef) -> str:

@@ -158,6 +158,17 @@ def test_definitions(question, expected):
     assert f"ref: {expected}" in reply
 
 
+@pytest.mark.parametrize("question,expected", [
+    ("is online grooming counted as sexual abuse?", ["def.sexual_abuse", "def.non_contact_abuse"]),
+    ("what counts as contact abuse", ["def.contact_abuse"]),  # not also "abuse"
+    ("signs of sexual abuse in a teenager", ["def.signs_indicators"]),
+])
+def test_a_question_naming_two_defined_things_gets_both_and_no_more(question, expected):
+    reply = texts(run_action(ActionDefine(), question, "ask_definition")[0])
+    shown = re.findall(r"ref: (def\.[a-z_]+)", reply)
+    assert shown == expected
+
+
 def test_definition_buttons_open_other_definitions(kb):
     messages, _ = run_action(ActionDefine(), "what is sexual abuse", "ask_definition")
     payload = messages[-1]["buttons"][0]["payload"]
