@@ -8,9 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import Turn
-from actions.feedback import FEEDBACK_BUTTONS
 from actions.knowledge import knowledge
-from actions.replies import Reply
+from actions.replies import FEEDBACK_BUTTONS, Reply
 from actions.safety_net import safety_messages
 from kb import KnowledgeBase
 

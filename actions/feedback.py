@@ -5,7 +5,6 @@ They are stored as slot events in the conversation (which the tracker store reda
 """
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -13,13 +12,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions.conversation import Turn
 from actions.knowledge import knowledge
+from actions.out_of_context import answer_if_question
 from actions.replies import payload
 from actions.safety_net import known_phrases, safety_messages
 from privacy import redact
 
-FEEDBACK_BUTTONS = [{"title": "Helpful", "payload": payload("rate_helpful")},
-                    {"title": "Not helpful", "payload": payload("rate_unhelpful")}]
 SKIPPED = "(skipped)"
 
 
@@ -32,13 +31,14 @@ class ActionFeedback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         helpful = (tracker.latest_message.get("intent") or {}).get("name") == "rate_helpful"
         entries = list(tracker.get_slot("last_entries") or [])
+        messages = knowledge().messages
         if helpful and not entries:  # "cheers, really useful" with no answer to rate: just thanks
-            dispatcher.utter_message(text=knowledge().messages["thanks"])
+            dispatcher.utter_message(text=messages["thanks"])
             return []
         feedback = {"rating": "helpful" if helpful else "not_helpful", "entries": entries,
                     "topic": tracker.get_slot("last_topic")}
         if helpful:
-            dispatcher.utter_message(text=knowledge().messages["feedback_thanks"])
+            dispatcher.utter_message(text=messages["feedback_thanks"])
         return [SlotSet("feedback", feedback), SlotSet("feedback_comment", None)]
 
 
@@ -70,23 +70,6 @@ class ActionFeedbackComment(Action):
             return [SlotSet("feedback_comment", None)]
         dispatcher.utter_message(text=kb.messages["feedback_comment_thanks"])
         events = [SlotSet("feedback_comment", redact(str(comment), allowed_phrases=known_phrases(kb)))]
-        return events + answer_if_question(kb, tracker, dispatcher)
+        answer = answer_if_question(kb, Turn.from_tracker(tracker))
+        return events + (answer.send(dispatcher) if answer else [])
 
-
-QUESTION_START = re.compile(r"^\s*(what|when|where|who|whom|why|how|which|should|shall|can|could|do|does|"
-                            r"is|are|must|may|would|will)\b", re.I)
-SURE_QUESTION = 0.6
-
-
-def answer_if_question(kb, tracker: Tracker, dispatcher: CollectingDispatcher) -> List[Dict[str, Any]]:
-    """A question typed where a comment was asked for ("what about GPs?") is answered as well."""
-    from actions.conversation import Turn
-    from actions.out_of_context import question_action
-    from actions.small_talk import ActionSmallTalk
-    turn = Turn.from_tracker(tracker)
-    action = question_action(kb, turn.intent)
-    confidence = dict(turn.ranking).get(turn.intent, 0.0)
-    looks_like_question = turn.text.rstrip().endswith("?") or bool(QUESTION_START.match(turn.text))
-    if not action or action is ActionSmallTalk or confidence < SURE_QUESTION or not looks_like_question:
-        return []
-    return action().answer(kb, turn).send(dispatcher)

@@ -7,7 +7,8 @@ is: the best-ranked question intent, else a search of the knowledge base.
 from __future__ import annotations
 
 import dataclasses
-from typing import Dict, Type
+import re
+from typing import Dict, Optional, Type
 
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
@@ -23,6 +24,9 @@ from kb import KnowledgeBase
 SHORT_WORDS = 3          # "yes", "not sure", "option 2": an answer, not a question
 SURE = 0.8               # ... when NLU is sure of it; gibberish gets a search instead
 MIN_RUNNER_UP = 0.1      # below this the runner-up intent is a guess; search instead
+SURE_QUESTION = 0.6      # a question typed where a feedback comment was asked for
+QUESTION_START = re.compile(r"^\s*(what|when|where|who|whom|why|how|which|should|shall|can|could|do|does|"
+                            r"is|are|must|may|would|will)\b", re.I)
 
 QUESTION_ACTIONS: Dict[str, Type[KnowledgeAction]] = {
     "ask_findings": ActionAnswerFindings, "ask_definition": ActionDefine, "ask_glossary": ActionGlossary,
@@ -48,3 +52,13 @@ def answer_out_of_context(kb: KnowledgeBase, turn: Turn, short_reply: Reply) -> 
         if action and confidence >= MIN_RUNNER_UP:
             return action().answer(kb, dataclasses.replace(turn, intent=intent))
     return ActionSearchFallback().answer(kb, turn)
+
+
+def answer_if_question(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+    """A question typed where a comment was asked for ("what about GPs?") is answered as well."""
+    action = question_action(kb, turn.intent)
+    confidence = dict(turn.ranking).get(turn.intent, 0.0)
+    looks_like_question = turn.text.rstrip().endswith("?") or bool(QUESTION_START.match(turn.text))
+    if not action or action is ActionSmallTalk or confidence < SURE_QUESTION or not looks_like_question:
+        return None
+    return action().answer(kb, turn)

@@ -45,6 +45,10 @@ def payload(intent: str, **entities: str) -> str:
     return f"/{intent}{json.dumps(entities, separators=(',', ':'))}" if entities else f"/{intent}"
 
 
+FEEDBACK_BUTTONS = [{"title": "Helpful", "payload": payload("rate_helpful")},
+                    {"title": "Not helpful", "payload": payload("rate_unhelpful")}]
+
+
 def topic_button(topic: r.Topic) -> Dict[str, str]:
     if topic.intent and topic.checklists:
         return {"title": topic.title, "payload": payload(topic.intent)}
