@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from kb import records as r
-from kb.text import normalise, singular
+from kb.text import matches_ask, normalise, singular
 
 ENTRY_SECTIONS = {  # (file, key) -> entry kind
     ("sources.yml", "sources"): "source",
@@ -20,6 +20,8 @@ ENTRY_SECTIONS = {  # (file, key) -> entry kind
     ("audit.yml", "agencies"): "agency",
     ("local_settings.yml", "contacts"): "contact",
     ("learning.yml", "paths"): "learning_path",
+    ("coverage.yml", "not_covered"): "gap",
+    ("coverage.yml", "procedures"): "procedure",
 }
 
 
@@ -39,6 +41,7 @@ class KnowledgeBase:
         self.files: Dict[str, str] = {}          # entry id -> file name
         self.duplicates: List[Tuple[str, str, str]] = []  # (id, first file, second file)
         self.urgent: Optional[r.UrgentGuidance] = None
+        self.child_guidance: Optional[r.ChildGuidance] = None
         self.urgent_phrases: Tuple[str, ...] = ()
         self.messages: Dict[str, str] = {}
         self.max_age_days: int = 365
@@ -54,6 +57,9 @@ class KnowledgeBase:
         kb.urgent = safety.get("urgent_guidance")
         if kb.urgent is not None:
             kb._add("urgent", kb.urgent, "safety.yml")
+        kb.child_guidance = safety.get("child_guidance")
+        if kb.child_guidance is not None:
+            kb._add("child_guidance", kb.child_guidance, "safety.yml")
         kb.urgent_phrases = tuple(normalise(p) for p in safety.get("urgent_phrases") or ())
         kb.messages = contents.get("assistant.yml", {}).get("messages", {}) or {}
         kb.max_age_days = contents.get("local_settings.yml", {}).get("max_age_days") or 365
@@ -88,6 +94,19 @@ class KnowledgeBase:
     def agencies(self) -> Dict[str, r.Agency]: return self.by_kind["agency"]
     @property
     def contacts(self) -> Dict[str, r.Contact]: return self.by_kind["contact"]
+    @property
+    def gaps(self) -> Dict[str, r.Gap]: return self.by_kind["gap"]
+
+    @property
+    def procedures(self) -> Dict[str, r.Procedure]: return self.by_kind["procedure"]
+
+    def gaps_in(self, text: str) -> List[r.Gap]:
+        """The subjects the knowledge base does not cover that a question asks about."""
+        return [g for g in self.gaps.values() if any(matches_ask(a, text) for a in g.asks)]
+
+    def procedure_for(self, text: str) -> Optional[r.Procedure]:
+        return next((p for p in self.procedures.values() if any(matches_ask(a, text) for a in p.asks)), None)
+
     @property
     def learning_paths(self) -> Dict[str, r.LearningPath]: return self.by_kind["learning_path"]
 
@@ -185,6 +204,14 @@ class KnowledgeBase:
                     found.append((phrase,) + self._phrases[phrase])
                     break
         return found
+
+    def definition_part_for(self, text: str) -> Optional[Tuple[r.Definition, r.DefinitionPart]]:
+        """The definition part a question asks about ("can women abuse?"), if any."""
+        for definition in self.definitions.values():
+            for part in definition.parts:
+                if any(matches_ask(a, text) for a in part.asks):
+                    return definition, part
+        return None
 
     def definition_for(self, text: str) -> Optional[r.Definition]:
         """The definition whose terms best match the text (longest matching term wins)."""

@@ -10,7 +10,7 @@ from kb import records as r
 from kb.base import KnowledgeBase
 from kb.problems import Problem
 from kb.schema import NESTED
-from kb.text import normalise
+from kb.text import matches_ask, normalise
 
 
 def check_knowledge(kb: KnowledgeBase, contents: Dict[str, Dict[str, Any]], directory: Path) -> List[Problem]:
@@ -28,6 +28,7 @@ def check_knowledge(kb: KnowledgeBase, contents: Dict[str, Dict[str, Any]], dire
     problems.extend(_check_contacts(kb))
     problems.extend(_check_links(kb))
     problems.extend(_check_definitions(kb))
+    problems.extend(_check_coverage(kb))
     problems.extend(_check_learning_paths(kb))
     return problems
 
@@ -142,6 +143,26 @@ def _check_definitions(kb: KnowledgeBase) -> Iterable[Problem]:
         if definition.quote and not definition.quoted_from:
             yield Problem("definitions.yml", "a quoted definition needs quoted_from: the document it quotes.",
                           definition.id)
+        for part in definition.parts:
+            if normalise(part.quote) not in normalise(definition.text):
+                yield Problem("definitions.yml", f"the quote of part '{part.id}' is not word for word in the "
+                                                 "definition's text. Copy the sentence exactly from 'text'.",
+                              definition.id)
+
+
+def _check_coverage(kb: KnowledgeBase) -> Iterable[Problem]:
+    """A 'not covered' pattern must not match a phrase the knowledge base answers, or the assistant
+    would decline a question it can answer."""
+    covered = [(name, t.id) for t in kb.terms.values() for name in t.names]
+    covered += [(k, t.id) for t in kb.topics.values() for k in t.keywords]
+    covered += [(term, d.id) for d in kb.definitions.values() for term in d.terms]
+    for gap in kb.gaps.values():
+        for ask in gap.asks:
+            clash = next(((phrase, owner) for phrase, owner in covered if matches_ask(ask, phrase)), None)
+            if clash:
+                yield Problem("coverage.yml", f"the pattern '{ask}' also matches '{clash[0]}', which "
+                                              f"{clash[1]} answers. Make the pattern narrower (add a word with "
+                                              "' + '), or remove it.", gap.id)
 
 
 def _check_learning_paths(kb: KnowledgeBase) -> Iterable[Problem]:

@@ -89,6 +89,16 @@ class Checklist:
 
 
 @dataclass(frozen=True)
+class DefinitionPart:
+    """One part of a definition that a question can ask about on its own ("can women abuse?")."""
+    id: str = spec("id")
+    title: str = spec("text")                 # "who can commit sexual abuse"
+    asks: Tuple[str, ...] = spec("strs")      # word patterns (see kb/text.py: matches_ask)
+    quote: str = spec("text")                 # the sentence(s), exactly as in the definition's text
+    see_also: str = spec("id", required=False, ref="definition", default="")
+
+
+@dataclass(frozen=True)
 class Definition:
     id: str = spec("id")
     title: str = spec("text")
@@ -99,6 +109,7 @@ class Definition:
     quoted_from: str = spec("id", required=False, ref="source", default="")
     note: str = spec("text", required=False, default="")
     links: Tuple[str, ...] = spec("ids", required=False, ref="link", default=())
+    parts: Tuple[DefinitionPart, ...] = spec("parts", required=False, default=())
     review_date: Optional[dt.date] = spec("date", required=False)
 
 
@@ -180,6 +191,39 @@ class UrgentGuidance:
     title: str = spec("text")
     steps: Tuple[UrgentStep, ...] = spec("steps")
     then_checklist: str = spec("id", ref="checklist")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class ChildGuidance:
+    """What a child or young person who writes about being harmed is told, after the emergency guidance."""
+    id: str = spec("id")
+    title: str = spec("text")
+    steps: Tuple[UrgentStep, ...] = spec("steps")
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A subject practitioners ask about that the audit's knowledge base does not cover."""
+    id: str = spec("id")
+    subject: str = spec("text")               # shown as "The audit's knowledge base doesn't cover <subject>."
+    asks: Tuple[str, ...] = spec("strs")      # word patterns (see kb/text.py: matches_ask)
+    topics: Tuple[str, ...] = spec("ids", ref="topic")   # the closest topics, offered as buttons
+    source: SourceRef = spec("source")        # where to look instead
+    link: str = spec("id", required=False, ref="link", default="")  # the procedures chapter, if known
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """A process question ("what happens after a referral?"): what the audit says, then the chapter."""
+    id: str = spec("id")
+    subject: str = spec("text")
+    asks: Tuple[str, ...] = spec("strs")
+    answer: Tuple[str, ...] = spec("ids", ref="checklist term finding definition")
+    link: str = spec("id", ref="link")
+    source: SourceRef = spec("source")
     review_date: Optional[dt.date] = spec("date", required=False)
 
 

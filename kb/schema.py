@@ -21,7 +21,9 @@ MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "not_covered
                 "check_intro", "check_question", "check_resumed", "check_stopped", "check_complete",
                 "check_gaps", "learning_choose", "learning_no_path", "learning_question", "learning_right",
                 "learning_wrong", "learning_finished", "learning_no_question", "learning_stopped", "nothing_to_resume",
-                "feedback_thanks", "feedback_ask_comment", "feedback_comment_thanks")
+                "feedback_thanks", "feedback_ask_comment", "feedback_comment_thanks",
+                "not_covered_subject", "partly_covered", "way_forward", "procedure_pointer",
+                "definition_part", "whole_definition")
 
 REVIEW_DATE = Section("review_date", "date", required=False)
 
@@ -38,11 +40,14 @@ FILES = {
     "local_settings.yml": (REVIEW_DATE, Section("max_age_days", "int"),
                            Section("contacts", "list", r.Contact, "contact")),
     "safety.yml": (REVIEW_DATE, Section("urgent_guidance", "one", r.UrgentGuidance, "urgent"),
+                   Section("child_guidance", "one", r.ChildGuidance, "child_guidance"),
                    Section("urgent_phrases", "strs")),
+    "coverage.yml": (REVIEW_DATE, Section("not_covered", "list", r.Gap, "gap"),
+                     Section("procedures", "list", r.Procedure, "procedure")),
     "assistant.yml": (REVIEW_DATE, Section("messages", "messages")),
     "learning.yml": (REVIEW_DATE, Section("paths", "list", r.LearningPath, "learning_path")),
 }
 
 # Nested record types, by field kind.
 NESTED = {"items": r.ChecklistItem, "steps": r.UrgentStep, "lessons": r.LessonStep,
-          "questions": r.QuizQuestion}
+          "questions": r.QuizQuestion, "parts": r.DefinitionPart}
