@@ -7,10 +7,12 @@ from typing import Any, Dict, List, Optional
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import coverage
 from actions.conversation import Turn
 from actions.knowledge import knowledge
 from actions.replies import FEEDBACK_BUTTONS, Reply
-from actions.safety_net import safety_messages
+from actions.risk import NO_RISK, Risk
+from actions.safety_net import assess_risk, privacy_reminder, safety_messages, urgent_reply
 from kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -25,10 +27,17 @@ def asks_for_feedback(reply: Reply, turn: Turn) -> bool:
 
 
 class KnowledgeAction(Action):
-    """Subclasses implement answer(); run() adds the urgent and privacy checks around it."""
+    """Subclasses implement answer(); run() adds the risk, coverage and privacy checks around it.
+
+    A message that describes a child at risk gets the emergency guidance as the answer, whatever
+    the intent; inside a guided flow (in_flow, or a form in progress) the short guidance comes first
+    and the flow goes on. Any other answer is checked against what the knowledge base covers.
+    """
 
     action_name = ""
     urgent_itself = False  # True for the action that answers urgent_risk in full
+    in_flow = False        # True for a guided flow's own steps (learning, check start, resume)
+    checks_coverage = True # False where the answer is not about the question's subject (sources)
 
     def name(self) -> str:
         return self.action_name
@@ -41,17 +50,37 @@ class KnowledgeAction(Action):
         kb = knowledge()
         turn = Turn.from_tracker(tracker)
         try:
-            for text in self.preamble(kb, turn):
-                dispatcher.utter_message(text=text)
-            reply = self.answer(kb, turn)
+            risk = assess_risk(kb, turn.text) if turn.typed else NO_RISK
+            replaced = self.urgent_itself or (risk.urgent and self.answers_risk_in_full(turn))
+            if replaced:
+                reply = urgent_reply(kb, risk, None if self.urgent_itself else self.sure_answer(kb, turn))
+                reminder = privacy_reminder(kb, turn.text)  # after the emergency guidance, never before
+                reply.texts[1:1] = [reminder] if reminder else []
+            else:
+                reply = self.answer(kb, turn)
+                reply = coverage.checked(kb, turn, reply) if self.checks_coverage else reply
+                for text in self.preamble(kb, turn, risk):
+                    dispatcher.utter_message(text=text)
         except Exception:  # a knowledge or code fault must not silence the assistant
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=self.apology(kb))
             return []
         return reply.send(dispatcher, FEEDBACK_BUTTONS if asks_for_feedback(reply, turn) else [])
 
-    def preamble(self, kb: KnowledgeBase, turn: Turn) -> List[str]:
-        return safety_messages(kb, turn.text, urgent=not self.urgent_itself) if turn.typed else []
+    def sure_answer(self, kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
+        """With a disclosure, the question asked alongside it ("...what goes in the plan?"), if NLU is
+        sure of it and the knowledge base covers it; None otherwise."""
+        if dict(turn.ranking).get(turn.intent, 1.0) < coverage.SURE_INTENT:
+            return None
+        answer = coverage.checked(kb, turn, self.answer(kb, turn)) if self.checks_coverage else None
+        return answer if answer and answer.kind in coverage.ANSWER_KINDS and answer.entries else None
+
+    def answers_risk_in_full(self, turn: Turn) -> bool:
+        """Outside guided flows the emergency guidance replaces the answer."""
+        return not (self.in_flow or turn.active_loop)
+
+    def preamble(self, kb: KnowledgeBase, turn: Turn, risk: Risk = NO_RISK) -> List[str]:
+        return safety_messages(kb, turn.text, risk=risk) if turn.typed else []
 
     @staticmethod
     def apology(kb: Optional[KnowledgeBase]) -> str:

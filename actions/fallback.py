@@ -5,6 +5,7 @@ from typing import List
 
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
+from actions.coverage import MAIN_TOPICS, decline, way_forward
 from actions.formatting import source_line
 from actions.knowledge import searcher
 from actions.replies import Reply, related_buttons
@@ -12,7 +13,6 @@ from kb import KnowledgeBase
 from kb.search import Hit
 
 MIN_SCORE = 0.2
-MAIN_TOPICS = ("referrals", "plans", "voice_of_child", "record_keeping")
 
 
 def _topics_of(kb: KnowledgeBase, hits: List[Hit]) -> List[str]:
@@ -35,13 +35,12 @@ class ActionSearchFallback(KnowledgeAction):
         searchable = turn.typed and turn.intent != "out_of_scope"
         hits = searcher().search(turn.text, limit=2, min_score=MIN_SCORE) if searchable else []
         if not hits:
-            url = kb.links["link.llr_procedures"].url
-            return Reply([f"{kb.messages['not_covered']} {url}"], related_buttons(kb, MAIN_TOPICS), None,
-                         "not_covered", [])
+            return decline(kb, [])
         lines = [kb.messages["search_intro"]]
         for hit in hits:
             lines.append(f"*{hit.passage.title}*: {_excerpt(hit.passage.text)}")
         lines.append(source_line(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
+        lines.append(way_forward(kb))
         topics = _topics_of(kb, hits)
         return Reply(["\n".join(lines)], related_buttons(kb, topics or MAIN_TOPICS),
                      topics[0] if topics else None, "search", [h.passage.id for h in hits])

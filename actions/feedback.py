@@ -31,7 +31,10 @@ class ActionFeedback(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         helpful = (tracker.latest_message.get("intent") or {}).get("name") == "rate_helpful"
         entries = list(tracker.get_slot("last_entries") or [])
-        messages = knowledge().messages
+        kb = knowledge()
+        messages = kb.messages
+        for text in safety_messages(kb, tracker.latest_message.get("text") or ""):  # "thanks, but he hit her again"
+            dispatcher.utter_message(text=text)
         if helpful and not entries:  # "cheers, really useful" with no answer to rate: just thanks
             dispatcher.utter_message(text=messages["thanks"])
             return []

@@ -62,6 +62,13 @@ def definition(kb: KnowledgeBase, entry: r.Definition) -> str:
     return "\n".join(lines) + "\n" + origin + source_line(kb, refs, [entry.id])
 
 
+def definition_part(kb: KnowledgeBase, entry: r.Definition, part: r.DefinitionPart) -> str:
+    body = f"'{part.quote}'" if entry.quote else part.quote
+    lines = [f"*{entry.title}*", kb.messages["definition_part"].format(title=part.title), body]
+    origin = f"Quoted from {kb.sources[entry.quoted_from].title}. " if entry.quote and entry.quoted_from else ""
+    return "\n".join(lines) + "\n" + origin + source_line(kb, [entry.source], [entry.id])
+
+
 def term(kb: KnowledgeBase, entry: r.Term) -> str:
     heading = f"*{entry.term}*" + (f" stands for *{entry.expansion}*." if entry.expansion else "")
     lines = [heading, entry.text]
@@ -106,8 +113,24 @@ def contact(kb: KnowledgeBase, entry: r.Contact, today: Optional[dt.date] = None
 
 def urgent_guidance(kb: KnowledgeBase, brief: bool = False) -> str:
     guidance = kb.urgent
-    lines = [f"*{guidance.title}*"]
-    for number, step in enumerate(guidance.steps, start=1):
+    lines = [f"*{guidance.title}*"] + _steps(kb, guidance.steps, brief)
+    if not brief:
+        lines.append(kb.messages["disclaimer"])
+        lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id]))
+    return "\n".join(lines)
+
+
+def child_guidance(kb: KnowledgeBase) -> str:
+    guidance = kb.child_guidance
+    lines = [f"*{guidance.title}*"] + _steps(kb, guidance.steps, brief=False)
+    lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id]))
+    return "\n".join(lines)
+
+
+def _steps(kb: KnowledgeBase, steps, brief: bool) -> List[str]:
+    """Numbered steps, each with its contact numbers and link."""
+    lines = []
+    for number, step in enumerate(steps, start=1):
         text = step.text.split(". ")[0].rstrip(".") + "." if brief else step.text
         extra = []
         for contact_id in ((step.contact,) if step.contact else ()) + tuple(step.contacts):
@@ -117,7 +140,4 @@ def urgent_guidance(kb: KnowledgeBase, brief: bool = False) -> str:
         if step.link:
             extra.append(kb.links[step.link].url)
         lines.append(f"{number}. {text}" + (f" ({'; '.join(extra)})" if extra else ""))
-    if not brief:
-        lines.append(kb.messages["disclaimer"])
-        lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id]))
-    return "\n".join(lines)
+    return lines

@@ -18,4 +18,6 @@ def searcher() -> KnowledgeSearch:
 
 def warm_up() -> None:
     """Load everything at start-up, not on the first question."""
+    from actions.risk import detector
     searcher()
+    detector()

@@ -192,6 +192,7 @@ class ActionLearning(KnowledgeAction):
     """start_learning, learn_next, choose_option and "continue learning"."""
 
     action_name = "action_learning"
+    in_flow = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         return PathSession(kb, turn.slots.get("learning")).reply(turn)

@@ -12,6 +12,7 @@ from typing import Dict, Optional, Type
 
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
+from actions.coverage import checked
 from actions.fallback import ActionSearchFallback
 from actions.reference import (ActionAudit, ActionContacts, ActionDefine, ActionGlossary, ActionLinks,
                                ActionSource)
@@ -61,4 +62,4 @@ def answer_if_question(kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
     looks_like_question = turn.text.rstrip().endswith("?") or bool(QUESTION_START.match(turn.text))
     if not action or action is ActionSmallTalk or confidence < SURE_QUESTION or not looks_like_question:
         return None
-    return action().answer(kb, turn)
+    return checked(kb, turn, action().answer(kb, turn))

@@ -1,15 +1,18 @@
 """Definitions, glossary terms, links, contacts, the audit itself, and where an answer came from."""
 from __future__ import annotations
 
+import re
 from typing import Dict, List, Tuple
 
 from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
+from actions.coverage import decline
 from actions.knowledge import searcher
 from actions.replies import Reply, entry_button, related_buttons
 from kb import KnowledgeBase
 
+WHOLE = re.compile(r"\b(whole|full|complete|entire)\b.*\bdefinition|\bdefinition in full\b", re.I)
 GLOSSARY_MIN_SCORE = 0.3  # below this a "what is X?" names nothing the glossary holds
 AGENCY_WORDS = ("agenc", "took part", "participat", "organisations", "services involved", "who audited")
 
@@ -19,13 +22,29 @@ class ActionDefine(KnowledgeAction):
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         requested = turn.requested_entry(kb, ("definition",))
+        named = kb.definitions_in(turn.text)
+        if not requested and turn.typed and not WHOLE.search(turn.text) and len(named) < 2:
+            found = kb.definition_part_for(turn.text)  # "can women abuse?": that sentence, not the block
+            if found:
+                return part_reply(kb, *found)
         # "is online grooming counted as sexual abuse?" names two: both are shown
-        entries = [requested] if requested else kb.definitions_in(turn.text)[:2]
-        entries = entries or [kb.definitions["def.sexual_abuse"]]
+        entries = [requested] if requested else named[:2]
+        if not entries:  # no definition named: never a default one
+            return decline(kb, [], ["definitions"])
         others = [entry_button(d.title.split(" (")[0], "ask_definition", d.id)
                   for d in kb.definitions.values() if d not in entries][:3]
         return Reply([formatting.definition(kb, e) for e in entries], others, "definitions", "definition",
                      [e.id for e in entries])
+
+
+def part_reply(kb: KnowledgeBase, definition, part) -> Reply:
+    """One part of a definition, quoted, with a button for the whole definition."""
+    buttons = [entry_button(kb.messages["whole_definition"], "ask_definition", definition.id)]
+    if part.see_also:
+        see_also = kb.definitions[part.see_also]
+        buttons.append(entry_button(see_also.title.split(" (")[0], "ask_definition", see_also.id))
+    return Reply([formatting.definition_part(kb, definition, part)], buttons, "definitions", "definition",
+                 [definition.id])
 
 
 class ActionGlossary(KnowledgeAction):
@@ -42,8 +61,7 @@ class ActionGlossary(KnowledgeAction):
             definition = kb.definition_for(turn.text)
             if definition:
                 return ActionDefine().answer(kb, turn)
-            return Reply([kb.messages["not_covered"] + " " + kb.links["link.llr_procedures"].url],
-                         related_buttons(kb, ["definitions", "audit"]))
+            return decline(kb, [], ["definitions", "audit"])
         texts = [formatting.term(kb, t) for t in terms[:2]]
         term = terms[0]
         topic = term.topics[0] if term.topics else None
@@ -95,6 +113,7 @@ class ActionSource(KnowledgeAction):
     """ask_source: where the last answer came from, with each document's title and address."""
 
     action_name = "action_show_source"
+    checks_coverage = False
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         entries = [kb.entry(i) for i in turn.last_entries if kb.entry(i) is not None]

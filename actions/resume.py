@@ -16,6 +16,7 @@ CHECK_BUTTON = {"title": "Check a referral", "payload": payload("start_self_chec
 
 class ActionResume(KnowledgeAction):
     action_name = "action_resume"
+    in_flow = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         learning = turn.slots.get("learning")

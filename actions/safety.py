@@ -1,10 +1,11 @@
-"""urgent_risk: emergency guidance first, then the referral checklist."""
+"""urgent_risk: emergency guidance first, then Childline (a child writing) or the referral checklist."""
 from __future__ import annotations
 
-from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
-from actions.replies import Reply, related_buttons
+from actions.replies import Reply
+from actions.risk import Risk
+from actions.safety_net import assess_risk, urgent_reply
 from kb import KnowledgeBase
 
 
@@ -13,7 +14,6 @@ class ActionUrgentGuidance(KnowledgeAction):
     urgent_itself = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        then = kb.checklists[kb.urgent.then_checklist]
-        texts = [formatting.urgent_guidance(kb), formatting.checklist(kb, then)]
-        return Reply(texts, related_buttons(kb, [then.topic, "uava", "voice_of_child"]), then.topic, "checklist",
-                     [kb.urgent.id, then.id])
+        # NLU said urgent_risk: urgent whatever the detector says; it still tells a child's voice
+        found = assess_risk(kb, turn.text) if turn.typed else Risk(True)
+        return urgent_reply(kb, Risk(True, found.child, found.score, found.by or "intent"))

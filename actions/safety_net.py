@@ -5,7 +5,9 @@ import functools
 import re
 from typing import List, Optional, Tuple
 
-from actions.formatting import urgent_guidance
+from actions.formatting import checklist, child_guidance, urgent_guidance
+from actions.replies import Reply, related_buttons
+from actions.risk import NO_RISK, Risk, detector
 from kb import KnowledgeBase
 from kb.text import normalise
 from privacy import find_identifiers, REMINDER_KINDS, describe
@@ -19,10 +21,22 @@ def _urgent_pattern(phrases: Tuple[str, ...]) -> Optional[re.Pattern]:
     return re.compile(rf"(?<![a-z])({words})(?![a-z])")
 
 
-def is_urgent(kb: KnowledgeBase, text: str) -> bool:
+def has_urgent_phrase(kb: KnowledgeBase, text: str) -> bool:
     """True when the message contains one of the urgent phrases in knowledge/safety.yml."""
     pattern = _urgent_pattern(kb.urgent_phrases)
     return bool(pattern and pattern.search(normalise(text).replace("\u2019", "'")))
+
+
+def assess_risk(kb: KnowledgeBase, text: str) -> Risk:
+    """Does the message describe a child harmed or at risk now? The learned detector, with the
+    urgent phrases as a safety net (actions/risk.py)."""
+    if not text or text.startswith("/"):
+        return NO_RISK
+    return detector().assess(text, phrase_hit=has_urgent_phrase(kb, text))
+
+
+def is_urgent(kb: KnowledgeBase, text: str) -> bool:
+    return assess_risk(kb, text).urgent
 
 
 @functools.lru_cache(maxsize=4)
@@ -42,9 +56,31 @@ def privacy_reminder(kb: KnowledgeBase, text: str) -> Optional[str]:
     return kb.messages["privacy_reminder"].format(kinds=describe(dict.fromkeys(kinds)))
 
 
-def safety_messages(kb: KnowledgeBase, text: str, urgent: bool = True) -> List[str]:
+def risk_messages(kb: KnowledgeBase, risk: Risk) -> List[str]:
+    """The short emergency guidance, and Childline when a child seems to be writing."""
+    if not risk.urgent:
+        return []
+    return [urgent_guidance(kb, brief=True)] + ([child_guidance(kb)] if risk.child and kb.child_guidance else [])
+
+
+def safety_messages(kb: KnowledgeBase, text: str, urgent: bool = True, risk: Optional[Risk] = None) -> List[str]:
     """What comes before any answer to a typed message: the emergency guidance when a child may be
     in danger now (unless the answer is that guidance), then the privacy reminder."""
-    texts = [urgent_guidance(kb, brief=True)] if urgent and is_urgent(kb, text) else []
+    texts = risk_messages(kb, risk or assess_risk(kb, text)) if urgent else []
     reminder = privacy_reminder(kb, text)
     return texts + ([reminder] if reminder else [])
+
+
+def urgent_reply(kb: KnowledgeBase, risk: Risk, answer: Optional[Reply] = None) -> Reply:
+    """The emergency guidance in full; then Childline for a child; for an adult, the answer to the
+    question they asked with it (when there is a sure one), else the referral checklist."""
+    then = kb.checklists[kb.urgent.then_checklist]
+    buttons = related_buttons(kb, [then.topic, "uava", "voice_of_child"])
+    if risk.child and kb.child_guidance:
+        return Reply([urgent_guidance(kb), child_guidance(kb)], buttons, then.topic, "urgent",
+                     [kb.urgent.id, kb.child_guidance.id])
+    if answer is not None:
+        return Reply([urgent_guidance(kb)] + list(answer.texts), answer.buttons, answer.topic, answer.kind,
+                     [kb.urgent.id] + list(answer.entries), answer.term, answer.events)
+    return Reply([urgent_guidance(kb), checklist(kb, then)], buttons, then.topic, "checklist",
+                 [kb.urgent.id, then.id])

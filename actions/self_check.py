@@ -21,7 +21,7 @@ from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.knowledge import knowledge
 from actions.replies import Reply, payload
-from actions.safety_net import safety_messages
+from actions.safety_net import assess_risk, safety_messages
 from kb import KnowledgeBase
 from kb import records as r
 
@@ -63,6 +63,7 @@ class ActionStartCheck(KnowledgeAction):
     """Starts a check, resumes a paused one, or restarts it ("restart the check"); the form asks."""
 
     action_name = "action_start_check"
+    in_flow = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         current, answers = progress(turn.slots)
@@ -101,10 +102,12 @@ class ValidateSelfCheckForm(FormValidationAction):
                              domain: DomainDict) -> Dict[Text, Any]:
         kb = knowledge()
         text = (tracker.latest_message or {}).get("text") or ""
-        for message in safety_messages(kb, text):  # "no - and she's in danger now": safety first
+        risk = assess_risk(kb, text)
+        for message in safety_messages(kb, text, risk=risk):  # "no - and she's in danger now": safety first
             dispatcher.utter_message(text=message)
         checklist, answers = progress(tracker.slots)
-        if checklist is None or slot_value not in ANSWER_WORDS:
+        # a disclosure is not an answer to the point: the same point is asked again
+        if checklist is None or slot_value not in ANSWER_WORDS or risk.urgent:
             return {"check_reply": None}
         answers.append(slot_value)
         done = len(answers) >= len(checklist.items)
@@ -150,6 +153,8 @@ class ActionStopCheck(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         kb = knowledge()
+        for message in safety_messages(kb, (tracker.latest_message or {}).get("text") or ""):
+            dispatcher.utter_message(text=message)
         checklist, answers = progress(tracker.slots)
         if checklist is not None:
             text = kb.messages["check_stopped"].format(number=len(answers) + 1, total=len(checklist.items))

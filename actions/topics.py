@@ -6,6 +6,7 @@ from typing import List, Optional
 from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
+from actions.coverage import decline
 from actions.knowledge import searcher
 from actions.replies import Reply, findings_button, related_buttons
 from kb import KnowledgeBase
@@ -60,7 +61,7 @@ class ActionAnswerTopic(KnowledgeAction):
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         topic = topic_for_question(kb, turn)
         if topic is None:
-            return Reply([kb.messages["not_covered"]])
+            return decline(kb, [])
         if turn.asks_for_findings or (turn.is_follow_up and turn.last_kind == "findings"):
             return findings_reply(kb, topic)
         texts: List[str] = [formatting.checklist(kb, c) for c in kb.checklists_for(topic.id)]

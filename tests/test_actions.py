@@ -30,7 +30,8 @@ def test_referral_checklist_is_numbered_with_reasons_and_source():
     ("ask_supervision", "checklist.supervision"), ("ask_equality_diversity", "checklist.equality_diversity"),
 ])
 def test_each_theme_answers_with_its_checklist(kb, intent, checklist):
-    messages, _ = run_action(ActionAnswerTopic(), "tell me about this", intent)
+    title = kb.topic_for_intent(intent).title.lower()
+    messages, _ = run_action(ActionAnswerTopic(), f"tell me about {title}", intent)
     reply = texts(messages)
     assert f"ref: {checklist}" in reply
     for item in kb.checklists[checklist].items:
@@ -228,7 +229,8 @@ def test_contacts_never_invent_a_number(kb):
     reply = texts(run_action(ActionContacts(), "what's the number for children's social care", "ask_contacts")[0])
     assert "999" in reply
     assert "not held here" in reply and "llrscb.proceduresonline.com" in reply
-    assert not re.search(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b", reply)
+    published = {c.value for c in kb.contacts.values() if c.value}
+    assert set(re.findall(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b", reply)) <= published  # only numbers with a source
 
 
 def test_fallback_searches_the_knowledge_base():

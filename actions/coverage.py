@@ -1,0 +1,160 @@
+"""Does the knowledge base cover what a question asks? Checked before any answer is given.
+
+A confident intent is not enough: "what is FGM?" looks like a definition question, and the audit
+has no definition of FGM. So an answer goes out only when
+  - the question asks about no subject that knowledge/coverage.yml lists as not covered, or it also
+    asks about something the knowledge base covers (then that part is answered and the rest is
+    named as not covered);
+  - and the answer is supported by the question's own words: it names the answer's topic or term,
+    or the knowledge search finds the same entries.
+Otherwise the assistant says plainly what it doesn't cover, gives the LLR procedures (the chapter
+where knowledge/links.yml has one) and the closest topics as buttons. A process question ("what
+happens after a referral?") gets what the audit says and the procedures chapter for the process.
+"""
+from __future__ import annotations
+
+from typing import List
+
+from actions import formatting
+from actions.conversation import Turn
+from actions.formatting import source_line
+from actions.knowledge import searcher
+from actions.replies import Reply, related_buttons
+from kb import KnowledgeBase
+from kb import records as r
+from kb.text import without_asks
+
+PROCEDURES = "link.llr_procedures"
+MAIN_TOPICS = ("referrals", "plans", "voice_of_child", "record_keeping")
+ANSWER_KINDS = ("checklist", "findings", "definition", "term", "links", "audit", "contacts")
+CHECKED_KINDS = ANSWER_KINDS + ("search", "not_covered")
+SUPPORT_SCORE = 0.12     # a search hit this good on one of the answer's entries supports it
+SUPPORT_HITS = 5
+SURE_INTENT = 0.8        # NLU this sure of a question intent, and no uncovered subject named: answer
+
+
+def way_forward(kb: KnowledgeBase) -> str:
+    return kb.messages["way_forward"].format(url=kb.links[PROCEDURES].url)
+
+
+def _link(kb: KnowledgeBase, link_id: str) -> r.Link:
+    link = kb.links.get(link_id) if link_id else None
+    return link if link and link.url else kb.links[PROCEDURES]
+
+
+def _subjects(gaps: List[r.Gap]) -> str:
+    names = [g.subject for g in gaps[:2]]
+    return " or ".join(names)
+
+
+def decline(kb: KnowledgeBase, gaps: List[r.Gap], topics: List[str] = ()) -> Reply:
+    """'The audit's knowledge base doesn't cover X', the procedures, the closest topics."""
+    if gaps:
+        lines = [kb.messages["not_covered_subject"].format(subject=_subjects(gaps))]
+        link = _link(kb, gaps[0].link)
+        if link.id != PROCEDURES:
+            lines.append(f"{link.title}: {link.url}")
+        lines.append(way_forward(kb))
+        lines.append(source_line(kb, [g.source for g in gaps[:2]], [g.id for g in gaps[:2]]))
+        closest = list(topics) + [t for g in gaps for t in g.topics]
+    else:
+        lines = [f"{kb.messages['not_covered']} {kb.links[PROCEDURES].url}", way_forward(kb)]
+        closest = list(topics)
+    buttons = related_buttons(kb, list(dict.fromkeys(closest + list(MAIN_TOPICS))))
+    return Reply(["\n".join(lines)], buttons, None, "not_covered", [])
+
+
+def partly(kb: KnowledgeBase, gaps: List[r.Gap], answer: Reply) -> Reply:
+    """Answer the covered part, and say first what is not covered."""
+    note = kb.messages["partly_covered"].format(subject=_subjects(gaps))
+    link = _link(kb, gaps[0].link)
+    texts = [note] + list(answer.texts)
+    texts[-1] += "\n" + (f"{link.title}: {link.url}\n" if link.id != PROCEDURES else "") + way_forward(kb)
+    return Reply(texts, answer.buttons, answer.topic, answer.kind, answer.entries, answer.term, answer.events)
+
+
+def with_procedure(kb: KnowledgeBase, procedure: r.Procedure, answer: Reply) -> Reply:
+    link = _link(kb, procedure.link)
+    pointer = kb.messages["procedure_pointer"].format(subject=procedure.subject, title=link.title, url=link.url)
+    texts = list(answer.texts)
+    texts[-1] += "\n" + pointer
+    return Reply(texts, answer.buttons, answer.topic, answer.kind, answer.entries, answer.term, answer.events)
+
+
+def _answer_topics(kb: KnowledgeBase, reply: Reply) -> List[str]:
+    topics = [reply.topic] if reply.topic else []
+    for entry_id in reply.entries:
+        entry = kb.entry(entry_id)
+        topics += [getattr(entry, "topic", None)] + list(getattr(entry, "topics", ()) or ())
+    return [t for t in dict.fromkeys(topics) if t]
+
+
+def covered_part(kb: KnowledgeBase, turn: Turn, reply: Reply, gaps: List[r.Gap] = ()) -> bool:
+    """Does the question itself name what the answer is about: its theme's keyword, or its term or
+    definition? The words of an uncovered subject do not count ("emotional abuse" is not "abuse"),
+    nor do the names of agencies ("the Prevent duty in schools" is not about schools)."""
+    text = without_asks([a for g in gaps for a in g.asks], turn.text)
+    agencies = {a.term for a in kb.agencies.values()}
+    mentions = kb.mentions(text)
+    named = {i for _, label, i in mentions if label == "term" and i not in agencies}
+    named |= {d.id for d in kb.definitions_in(text)}
+    if set(reply.entries) & named:
+        return True
+    named_topics = {i for _, label, i in mentions if label == "topic"}
+    return bool(set(_answer_topics(kb, reply)) & named_topics - {"audit", "links", "definitions"})
+
+
+def supported(kb: KnowledgeBase, turn: Turn, reply: Reply) -> bool:
+    """The question's own words point at the answer: by name, or by a search that finds it."""
+    if not reply.entries or reply.kind not in ("checklist", "definition", "term"):
+        return True  # findings, links, the audit and contacts are lists, not a claim about the subject
+    if covered_part(kb, turn, reply) or dict(turn.ranking).get(turn.intent, 1.0) >= SURE_INTENT:
+        return True
+    topics = set(_answer_topics(kb, reply))
+    for hit in searcher().search(turn.text, limit=SUPPORT_HITS, min_score=SUPPORT_SCORE):
+        entry = kb.entry(hit.passage.id)
+        hit_topics = {getattr(entry, "topic", None)} | set(getattr(entry, "topics", ()) or ())
+        if hit.passage.id in reply.entries or topics & hit_topics:
+            return True
+    return False
+
+
+def checked(kb: KnowledgeBase, turn: Turn, reply: Reply) -> Reply:
+    """The reply to send for a typed question, after checking that the knowledge base covers it."""
+    if not turn.typed or reply.kind not in CHECKED_KINDS:
+        return reply
+    gaps = kb.gaps_in(turn.text)
+    procedure = kb.procedure_for(turn.text)
+    answered = reply.kind in ANSWER_KINDS and bool(reply.entries)
+    if gaps:
+        if answered and covered_part(kb, turn, reply, gaps):
+            return partly(kb, gaps, reply)
+        return decline(kb, gaps, _answer_topics(kb, reply))
+    if procedure:
+        return with_procedure(kb, procedure, reply if answered else procedure_answer(kb, procedure))
+    if answered and not supported(kb, turn, reply):
+        return decline(kb, [], _answer_topics(kb, reply))
+    if reply.kind in ("search", "not_covered") and way_forward(kb) not in reply.texts[-1]:
+        texts = list(reply.texts)
+        texts[-1] += "\n" + way_forward(kb)
+        return Reply(texts, reply.buttons, reply.topic, reply.kind, reply.entries, reply.term, reply.events)
+    return reply
+
+
+def procedure_answer(kb: KnowledgeBase, procedure: r.Procedure) -> Reply:
+    """What the audit says on a process, from the procedure's own `answer` entries."""
+    texts = []
+    for entry_id in procedure.answer[:2]:
+        entry, kind = kb.entry(entry_id), kb.kind_of(entry_id)
+        if kind == "checklist":
+            texts.append(formatting.checklist(kb, entry))
+        elif kind == "term":
+            texts.append(formatting.term(kb, entry))
+        elif kind == "definition":
+            texts.append(formatting.definition(kb, entry))
+        elif kind == "finding":
+            texts.append(formatting.findings(kb, "What the audit found", [entry]))
+    topics = _answer_topics(kb, Reply([], entries=list(procedure.answer)))
+    return Reply(texts, related_buttons(kb, topics), topics[0] if topics else None, "checklist",
+                 list(procedure.answer[:2]))
+

@@ -1,0 +1,127 @@
+"""What the knowledge base covers (knowledge/coverage.yml, actions/coverage.py): honest declines,
+partly covered questions, process questions, definition parts, and the emergency guidance first.
+Every message here is written for this test, not taken from the held-out real wordings."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions import ActionAnswerTopic, ActionDefine, ActionGlossary, ActionSearchFallback, ActionSmallTalk
+from kb.text import matches_ask
+from tests.helpers import run_action, texts
+
+PROCEDURES = "http://llrscb.proceduresonline.com/"
+ANSWER_REF = re.compile(r"ref: [^)]*\b(checklist|def|term|finding)\.")
+
+
+def reply_of(action, text, intent, confidence=0.95):
+    messages, _ = run_action(action, text, intent)
+    return messages
+
+
+@pytest.mark.parametrize("text,intent,action,gap", [
+    ("what is fgm and what do i do about it", "ask_definition", ActionDefine, "gap.fgm"),
+    ("explain the prevent duty for schools", "ask_glossary", ActionGlossary, "gap.prevent"),
+    ("how do i report a concern about a colleague to the lado", "ask_referral", ActionAnswerTopic, "gap.allegations"),
+    ("what is the definition of emotional abuse", "ask_definition", ActionDefine, "gap.emotional_abuse"),
+    ("how often do staff need to redo safeguarding training", "ask_supervision", ActionAnswerTopic, "gap.training"),
+    ("what does private fostering mean", "ask_glossary", ActionGlossary, "gap.private_fostering"),
+])
+def test_a_subject_the_audit_does_not_cover_is_declined_plainly(kb, text, intent, action, gap):
+    messages = reply_of(action(), text, intent)
+    reply = texts(messages)
+    subject = kb.gaps[gap].subject
+    assert f"The audit's knowledge base doesn't cover {subject}." in reply
+    assert PROCEDURES in reply and "safeguarding lead" in reply and gap in reply
+    assert not ANSWER_REF.search(reply)  # never an unrelated checklist or definition
+    assert messages[-1]["buttons"]       # the closest topics
+
+
+def test_a_partly_covered_question_answers_the_part_and_names_the_rest(kb):
+    messages = reply_of(ActionAnswerTopic(), "if there are fgm worries does the referral need to name every child",
+                        "ask_referral")
+    reply = texts(messages)
+    assert messages[0]["text"].startswith(kb.messages["partly_covered"].format(subject=kb.gaps["gap.fgm"].subject))
+    assert "ref: checklist.referral" in reply and PROCEDURES in reply
+
+
+def test_a_process_question_gets_what_the_audit_says_and_the_chapter(kb):
+    reply = texts(reply_of(ActionAnswerTopic(), "what happens after I send a referral to social care?", "ask_referral"))
+    chapter = kb.links["link.llr_referrals"]
+    assert "ref: checklist.referral" in reply and chapter.url in reply
+
+
+def test_a_process_question_the_intent_missed_still_gets_the_audit_and_the_chapter(kb):
+    reply = texts(reply_of(ActionSearchFallback(), "what happens after I send a referral to social care?",
+                           "nlu_fallback"))
+    assert "checklist.referral" in reply and kb.links["link.llr_referrals"].url in reply
+
+
+@pytest.mark.parametrize("question,part", [
+    ("can women be sexual abusers too?", "who"),
+    ("is grooming part of the definition", "grooming"),
+    ("does sexual abuse include things that happen online", "online"),
+    ("what's the difference between contact and non-contact abuse", "contact_and_non_contact"),
+])
+def test_a_question_about_part_of_the_definition_gets_that_sentence_quoted(kb, question, part):
+    definition = kb.definitions["def.sexual_abuse"]
+    quote = next(p for p in definition.parts if p.id == part).quote
+    messages = reply_of(ActionDefine(), question, "ask_definition")
+    reply = texts(messages)
+    assert f"'{quote}'" in reply and "ref: def.sexual_abuse" in reply
+    assert definition.text not in reply or quote == definition.text  # not the whole block
+    assert "Quoted from Working Together" in reply
+    assert messages[-1]["buttons"][0]["title"] == kb.messages["whole_definition"]
+
+
+def test_the_whole_definition_when_asked_for(kb):
+    reply = texts(reply_of(ActionDefine(), "give me the whole definition of sexual abuse incl grooming",
+                           "ask_definition"))
+    assert kb.definitions["def.sexual_abuse"].text in reply
+
+
+def test_a_definition_question_naming_no_known_definition_is_declined_not_defaulted():
+    reply = texts(reply_of(ActionDefine(), "define the word safeguarding", "ask_definition"))
+    assert "doesn't cover" in reply and "def.sexual_abuse" not in reply
+
+
+def test_every_not_sure_reply_carries_the_procedures_and_the_lead():
+    for action, text, intent in [(ActionSearchFallback(), "zxqv plorp", "nlu_fallback"),
+                                 (ActionSearchFallback(), "tell me about referrals timing", "nlu_fallback"),
+                                 (ActionSmallTalk(), "help", "help")]:
+        reply = texts(reply_of(action, text, intent))
+        assert PROCEDURES in reply and "safeguarding lead" in reply, text
+
+
+def test_a_disclosure_gets_the_emergency_guidance_first_whatever_the_intent(kb):
+    messages = reply_of(ActionDefine(), "my neighbour's little girl told me her stepdad hurts her, is that abuse?",
+                        "ask_definition")
+    assert messages[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert "ref: checklist.referral" in texts(messages)
+
+
+def test_the_privacy_reminder_comes_after_the_emergency_guidance(kb):
+    messages = reply_of(ActionAnswerTopic(), "Tyler Smith born 03/04/2016 told me today his dad beats him",
+                        "ask_referral")
+    assert messages[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert any("identifiable" in m["text"] for m in messages[1:])
+
+
+def test_a_child_gets_childline_and_no_referral_checklist(kb):
+    messages = reply_of(ActionAnswerTopic(), "my dad hits me when mum goes out and im scared", "ask_referral")
+    reply = texts(messages)
+    assert messages[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert "0800 1111" in reply and "safety.child" in reply and "checklist.referral" not in reply
+
+
+@pytest.mark.parametrize("ask,text,expected", [
+    ("prevent + duty", "What is the Prevent duty?", True),
+    ("prevent + duty", "how do we prevent abuse", False),
+    ("radicalis*", "signs of radicalisation", True),
+    ("home alone", "Can I leave my 10 year old home-alone?", True),
+    ("lado", "who is the LADO", True),
+    ("lado", "ladder", False),
+])
+def test_word_patterns(ask, text, expected):
+    assert matches_ask(ask, text) is expected
