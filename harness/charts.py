@@ -28,6 +28,35 @@ def topic_accuracy(rows: List[dict], path: Path) -> Path:
     return _save(fig, path)
 
 
+def real_sets(figures: dict, targets: Dict[str, tuple], path: Path) -> Path:
+    """One bar per figure of the real-wording sets, with its target marked."""
+    names = [("risk_recall", "risk recall\n(disclosures)"), ("false_emergency_rate", "false emergencies\n(controls)"),
+             ("honest_decline_rate", "honest declines\n(out of scope)"),
+             ("confident_wrong_rate", "confident wrong\n(out of scope)"), ("in_scope_accuracy", "in-scope\nright")]
+    shown = [(key, label) for key, label in names if figures.get(key) is not None]
+    fig, ax = plt.subplots(figsize=(8.5, 4))
+    values = [figures[key] * 100 for key, _ in shown]
+    good = ["#2e8b57" if _meets(figures[key], targets.get(key, (">=", 0))) else "#c0392b" for key, _ in shown]
+    ax.bar(range(len(shown)), values, color=good)
+    for x, (key, _) in enumerate(shown):
+        ax.text(x, values[x] + 1.5, f"{values[x]:.1f}%", ha="center", fontsize=9)
+        if key in targets:
+            ax.plot([x - 0.4, x + 0.4], [targets[key][1] * 100] * 2, color="black", linestyle="--", linewidth=1)
+    ax.set_xticks(range(len(shown)), [label for _, label in shown], fontsize=8)
+    ax.set_ylim(0, 110)
+    ax.set_ylabel("% of the set (dashed line: target)")
+    counts = figures.get("counts", {})
+    ax.set_title("Real wordings, held out: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()),
+                 fontsize=9)
+    ax.grid(axis="y", alpha=0.3)
+    return _save(fig, path)
+
+
+def _meets(value: float, target: tuple) -> bool:
+    op, limit = target
+    return value >= limit if op == ">=" else value <= limit
+
+
 def confusion_matrix(labels: Sequence[str], matrix: Sequence[Sequence[int]], path: Path) -> Path:
     """Rows are true intents, columns predicted; shaded by the share of the row, counts written in."""
     n = len(labels)

@@ -96,3 +96,37 @@ def test_feedback_is_stored_with_the_entry_and_without_identifiers(assistant):
     comments = [e["value"] for e in stored["events"]
                 if e.get("event") == "slot" and e.get("name") == "feedback_comment" and e["value"]]
     assert comments and "never got it" in comments[-1]
+
+
+def test_a_disclosure_in_the_middle_of_a_self_check_comes_first_and_the_point_is_asked_again(assistant, kb):
+    user = User(assistant)
+    user.says("check my referral")
+    assert point(kb, 2) in user.says("yes")
+    replies = user.assistant.ask(user.sender, "no - and she's just told me her stepdad hurts her, "
+                                              "she has to go home to him tonight")
+    assert replies[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert point(kb, 2) in reply_text(replies)             # the same point again
+    assert user.stored()["slots"]["check_answers"] == ["yes"]  # the disclosure is not an answer
+    assert point(kb, 3) in user.says("yes")
+
+
+def test_a_disclosure_in_the_middle_of_a_quiz_comes_first_and_the_quiz_waits(assistant, kb):
+    user = User(assistant)
+    path = kb.learning_paths["learn.voice_of_child"]
+    user.says("I'm new, can you teach me about hearing the voice of the child?")
+    for _ in range(len(path.steps)):
+        user.says("next")
+    replies = user.assistant.ask(user.sender, "sorry one sec, a boy in my group just told me his dad "
+                                              "punches him when he's drunk")
+    assert replies[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert user.stored()["slots"]["learning"]["awaiting"] is True
+    assert "Question 1 of" in user.says("continue learning")
+
+
+def test_a_disclosure_in_a_feedback_comment_gets_the_emergency_guidance(assistant, kb):
+    user = User(assistant)
+    user.says("should the GP get the plan?")
+    user.says("/rate_unhelpful")
+    replies = user.assistant.ask(user.sender, "not what i needed, the little girl i'm seeing says her "
+                                              "uncle touches her")
+    assert replies[0]["text"].startswith(f"*{kb.urgent.title}*")

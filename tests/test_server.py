@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 
 import pytest
@@ -65,6 +66,21 @@ def test_identifiers_get_a_reminder(assistant):
 def test_unknown_questions_get_an_honest_answer(assistant):
     text = reply_text(ask(assistant, "qwertyuiop zxcv"))
     assert "llrscb.proceduresonline.com" in text or "closest" in text
+
+
+def test_a_subject_the_audit_does_not_cover_is_declined_with_the_closest_topics(assistant):
+    replies = ask(assistant, "what are the signs a girl is at risk of female genital mutilation")
+    text = reply_text(replies)
+    assert "The audit's knowledge base doesn't cover female genital mutilation (FGM)." in text
+    assert "llrscb.proceduresonline.com" in text and "gap.fgm" in text
+    assert not re.search(r"ref: [^)]*(checklist|def|term)\.", text)
+    titles = [b["title"] for r in replies for b in r.get("buttons", [])]
+    assert "Referrals" in titles
+
+
+def test_a_partly_covered_question_gets_the_covered_part_and_says_what_is_not(assistant):
+    text = reply_text(ask(assistant, "with fgm worries in the family, does every child go on the referral?"))
+    assert "doesn't cover female genital mutilation (FGM)" in text and "checklist.referral" in text
 
 
 @pytest.mark.parametrize("body,content_type", [
