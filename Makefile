@@ -12,14 +12,15 @@ export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: setup generate annotate train run shell validate test evaluate bench bench-quick clean help run-prod test-prod system-packages teams-package report
+.PHONY: setup generate annotate train run shell validate test evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
 	@echo "make shell     chat in the terminal"
 	@echo "make validate  check knowledge/ and the training data"
 	@echo "make test      install, train, validate and run every test"
-	@echo "make evaluate  score the held-out NLU test set and held-out questions end to end"
+	@echo "make evaluate  score the held-out NLU set, held-out questions end to end, and real wordings (tests/real)"
+	@echo "make risk-cv   cross-validate the risk detector on its training data (recall, precision per threshold)"
 	@echo "make bench     latency, throughput, start-up, memory, training time: ours vs the rasa init config"
 	@echo "make bench-quick  ours only (models/assistant.tar.gz), fewer messages: about a minute"
 	@echo "make report    for knowledge owners: unanswered questions, ratings, topics (REPORT_ARGS=--since ...)"
@@ -90,6 +91,9 @@ test-prod: train
 
 evaluate: train
 	$(PY) scripts/evaluate.py
+
+risk-cv: setup
+	$(PY) scripts/risk_cv.py
 
 # Trains ours and the baseline into a temp folder (never into models/): takes several minutes.
 bench: setup

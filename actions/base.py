@@ -68,12 +68,12 @@ class KnowledgeAction(Action):
         return reply.send(dispatcher, FEEDBACK_BUTTONS if asks_for_feedback(reply, turn) else [])
 
     def sure_answer(self, kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
-        """With a disclosure, the question asked alongside it ("...what goes in the plan?"), if NLU is
-        sure of it and the knowledge base covers it; None otherwise."""
+        """With a disclosure, the practice question asked alongside it ("...what goes in the plan?"): its
+        checklist, if NLU is sure of it and the knowledge base covers it; None otherwise."""
         if dict(turn.ranking).get(turn.intent, 1.0) < coverage.SURE_INTENT:
             return None
         answer = coverage.checked(kb, turn, self.answer(kb, turn)) if self.checks_coverage else None
-        return answer if answer and answer.kind in coverage.ANSWER_KINDS and answer.entries else None
+        return answer if answer and answer.kind == "checklist" and answer.entries else None
 
     def answers_risk_in_full(self, turn: Turn) -> bool:
         """Outside guided flows the emergency guidance replaces the answer."""

@@ -12,6 +12,9 @@ from kb import records as r
 
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|also|ok and|what of)\b", re.I)
 FINDINGS_WORDS = re.compile(r"\b(found|findings|lessons? learn\w*|what worked|audit (say|said|show|showed|find))\b", re.I)
+WHAT_IS = re.compile(r"^\W*(what\s+is|what's|whats|what\s+are|what\s+does\b.*\bmean|define|definition\s+of|"
+                     r"meaning\s+of|explain\s+what|what\s+do\s+(we|you)\s+mean\s+by)\b", re.I)
+PRACTICE = re.compile(r"^\W*(how|should|must|when|why|do|does|is\s+it|who\s+should|what\s+should)\b", re.I)
 PRONOUN = re.compile(r"\b(them|they|it|that|this|those|there|he|she)\b", re.I)
 
 
@@ -60,6 +63,16 @@ class Turn:
     def asks_for_findings(self) -> bool:
         """'what was found about plans?' asks for findings even when the intent is the theme's."""
         return self.typed and bool(FINDINGS_WORDS.search(self.text))
+
+    @property
+    def asks_what_is(self) -> bool:
+        """'what is a genogram?': a question about what something is, not what to do."""
+        return self.typed and bool(WHAT_IS.match(self.text))
+
+    @property
+    def asks_what_to_do(self) -> bool:
+        """'how should chronologies be kept?': a question about practice."""
+        return self.typed and bool(PRACTICE.match(self.text))
 
     @property
     def has_pronoun(self) -> bool:

@@ -66,7 +66,11 @@ def definition_part(kb: KnowledgeBase, entry: r.Definition, part: r.DefinitionPa
     body = f"'{part.quote}'" if entry.quote else part.quote
     lines = [f"*{entry.title}*", kb.messages["definition_part"].format(title=part.title), body]
     origin = f"Quoted from {kb.sources[entry.quoted_from].title}. " if entry.quote and entry.quoted_from else ""
-    return "\n".join(lines) + "\n" + origin + source_line(kb, [entry.source], [entry.id])
+    ids = [entry.id]
+    if part.see_also:
+        lines.append(f"See also: {kb.definitions[part.see_also].title}.")
+        ids.append(part.see_also)
+    return "\n".join(lines) + "\n" + origin + source_line(kb, [entry.source], ids)
 
 
 def term(kb: KnowledgeBase, entry: r.Term) -> str:

@@ -43,8 +43,8 @@ def part_reply(kb: KnowledgeBase, definition, part) -> Reply:
     if part.see_also:
         see_also = kb.definitions[part.see_also]
         buttons.append(entry_button(see_also.title.split(" (")[0], "ask_definition", see_also.id))
-    return Reply([formatting.definition_part(kb, definition, part)], buttons, "definitions", "definition",
-                 [definition.id])
+    ids = [definition.id] + ([part.see_also] if part.see_also else [])
+    return Reply([formatting.definition_part(kb, definition, part)], buttons, "definitions", "definition", ids)
 
 
 class ActionGlossary(KnowledgeAction):
@@ -65,7 +65,12 @@ class ActionGlossary(KnowledgeAction):
         texts = [formatting.term(kb, t) for t in terms[:2]]
         term = terms[0]
         topic = term.topics[0] if term.topics else None
-        return Reply(texts, related_buttons(kb, term.topics), topic, "term", [t.id for t in terms[:2]], term.id)
+        entries = [t.id for t in terms[:2]]
+        # "how should chronologies be kept?" is a practice question: the theme's checklist as well
+        checklists = kb.checklists_for(topic) if topic and turn.asks_what_to_do and not turn.asks_what_is else []
+        texts += [formatting.checklist(kb, c) for c in checklists[:1]]
+        entries += [c.id for c in checklists[:1]]
+        return Reply(texts, related_buttons(kb, term.topics), topic, "term", entries, term.id)
 
 
 class ActionLinks(KnowledgeAction):

@@ -68,7 +68,11 @@ class ActionAnswerTopic(KnowledgeAction):
         if not texts:
             return findings_reply(kb, topic)
         buttons = related_buttons(kb, topic.related, [findings_button(topic)])
-        return Reply(texts, buttons, topic.id, "checklist", list(topic.checklists))
+        # "what is a genogram?" asked as a record-keeping question: what it is, then the checklist
+        terms = [t for t in turn.mentioned_terms(kb) if topic.id in t.topics] if turn.asks_what_is else []
+        term_ids = [t.id for t in terms[:1]]
+        return Reply([formatting.term(kb, t) for t in terms[:1]] + texts, buttons, topic.id, "checklist",
+                     term_ids + list(topic.checklists), term_ids[0] if term_ids else None)
 
 
 class ActionAnswerFindings(KnowledgeAction):

@@ -206,10 +206,12 @@ class KnowledgeBase:
         return found
 
     def definition_part_for(self, text: str) -> Optional[Tuple[r.Definition, r.DefinitionPart]]:
-        """The definition part a question asks about ("can women abuse?"), if any."""
+        """The definition part a question asks about ("can women abuse?"), if any. A question that
+        names another definition ("what is contact abuse?") gets that one instead."""
+        named = {d.id for d in self.definitions_in(text)}
         for definition in self.definitions.values():
             for part in definition.parts:
-                if any(matches_ask(a, text) for a in part.asks):
+                if named <= {definition.id, part.see_also} and any(matches_ask(a, text) for a in part.asks):
                     return definition, part
         return None
 

@@ -62,6 +62,7 @@ def test_a_process_question_the_intent_missed_still_gets_the_audit_and_the_chapt
     ("can women be sexual abusers too?", "who"),
     ("is grooming part of the definition", "grooming"),
     ("does sexual abuse include things that happen online", "online"),
+    ("what are the two types of sexual abuse", "contact_and_non_contact"),
     ("what's the difference between contact and non-contact abuse", "contact_and_non_contact"),
 ])
 def test_a_question_about_part_of_the_definition_gets_that_sentence_quoted(kb, question, part):
