@@ -14,6 +14,7 @@ from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.coverage import checked
 from actions.fallback import ActionSearchFallback
+from actions.knowledge import knows_a_word
 from actions.reference import (ActionAudit, ActionContacts, ActionDefine, ActionGlossary, ActionLinks,
                                ActionSource)
 from actions.replies import Reply
@@ -48,6 +49,8 @@ def answer_out_of_context(kb: KnowledgeBase, turn: Turn, short_reply: Reply) -> 
     confidence = dict(turn.ranking).get(turn.intent, 1.0)
     if not turn.typed or (len(turn.text.split()) <= SHORT_WORDS and confidence >= SURE):
         return short_reply
+    if not knows_a_word(turn.text):  # keyboard mash: not a question NLU half-recognised
+        return ActionSearchFallback().answer(kb, turn)
     for intent, confidence in turn.ranking:
         action = question_action(kb, intent)
         if action and confidence >= MIN_RUNNER_UP:

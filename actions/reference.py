@@ -11,6 +11,7 @@ from actions.coverage import decline
 from actions.knowledge import searcher
 from actions.replies import Reply, entry_button, related_buttons
 from kb import KnowledgeBase
+from kb.text import normalise
 
 WHOLE = re.compile(r"\b(whole|full|complete|entire)\b.*\bdefinition|\bdefinition in full\b", re.I)
 GLOSSARY_MIN_SCORE = 0.3  # below this a "what is X?" names nothing the glossary holds
@@ -22,19 +23,32 @@ class ActionDefine(KnowledgeAction):
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
         requested = turn.requested_entry(kb, ("definition",))
-        named = kb.definitions_in(turn.text)
+        named = kb.definitions_in(without_terms(kb, turn.text))
         if not requested and turn.typed and not WHOLE.search(turn.text) and len(named) < 2:
             found = kb.definition_part_for(turn.text)  # "can women abuse?": that sentence, not the block
             if found:
                 return part_reply(kb, *found)
         # "is online grooming counted as sexual abuse?" names two: both are shown
         entries = [requested] if requested else named[:2]
-        if not entries:  # no definition named: never a default one
+        if not entries:  # no definition named: a glossary term, if one is named; never a default definition
+            if turn.mentioned_terms(kb):
+                return ActionGlossary().answer(kb, turn)
             return decline(kb, [], ["definitions"])
         others = [entry_button(d.title.split(" (")[0], "ask_definition", d.id)
                   for d in kb.definitions.values() if d not in entries][:3]
         return Reply([formatting.definition(kb, e) for e in entries], others, "definitions", "definition",
                      [e.id for e in entries])
+
+
+def without_terms(kb: KnowledgeBase, text: str) -> str:
+    """The text without the glossary terms it names, so "signs of safety" is not read as "signs"
+    (a term that is also a definition's term stays: "familial sexual abuse")."""
+    defined = {normalise(t) for d in kb.definitions.values() for t in d.terms}
+    text = normalise(text)
+    for phrase, label, _ in kb.mentions(text):
+        if label == "term" and phrase not in defined:
+            text = text.replace(phrase, " ")
+    return text
 
 
 def part_reply(kb: KnowledgeBase, definition, part) -> Reply:

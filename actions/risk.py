@@ -56,7 +56,7 @@ def _plain(example: str) -> str:
     return ANNOTATION.sub(r"\1", example)
 
 
-def _nlu_examples(folder: Path) -> Iterable[Tuple[str, str]]:
+def nlu_examples(folder: Path) -> Iterable[Tuple[str, str]]:
     """(intent, text) for every intent example under data/nlu/, entity annotations removed."""
     for path in sorted(folder.rglob("*.yml")):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
@@ -91,7 +91,7 @@ def load_training(risk_file: Path = RISK_DATA, nlu_folder: Optional[Path] = NLU_
     rows += [(str(t), 1, 0) for t in positives.get("adult") or []]
     rows += [(str(t), 0, 0) for t in data.get("not_risk") or []]
     if nlu_folder is not None and Path(nlu_folder).exists():
-        rows += [(t, int(i == URGENT_INTENT), 0) for i, t in _nlu_examples(Path(nlu_folder))]
+        rows += [(t, int(i == URGENT_INTENT), 0) for i, t in nlu_examples(Path(nlu_folder))]
     if kb is not None:
         rows += [(t, 0, 0) for t in knowledge_phrases(kb)]
     seen, unique = set(), []

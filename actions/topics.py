@@ -22,7 +22,18 @@ def topic_for_question(kb: KnowledgeBase, turn: Turn) -> Optional[r.Topic]:
             term_topics = [kb.topics[t] for t in kb.terms[turn.last_term].topics if kb.topics[t].checklists]
             if term_topics:
                 return term_topics[0]
-    return topic
+    return named_theme(kb, turn, topic) or topic
+
+
+def named_theme(kb: KnowledgeBase, turn: Turn, guessed: Optional[r.Topic]) -> Optional[r.Topic]:
+    """The question's own words beat NLU's guess: a question that names exactly one theme with a
+    checklist (by its keywords or a term of it), and not the guessed theme, is about the named one."""
+    if not turn.typed:
+        return None
+    named = {t.id for t in turn.mentioned_topics(kb) if t.checklists}
+    if guessed is None or guessed.id in named or len(named) != 1:
+        return None
+    return kb.topics[named.pop()]
 
 
 SEARCH_MIN_SCORE = 0.25  # a weaker match says too little about which theme is meant

@@ -24,22 +24,47 @@ APOLOGY = ("Sorry, I couldn't answer that just now. If a child is in immediate d
            "Otherwise please check the LLR procedures: http://llrscb.proceduresonline.com/")
 
 
+def encodable(text: str) -> bool:
+    """False for text that cannot be stored: lone surrogates ("\\ud800" in JSON)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def valid_sender(sender: Any) -> bool:
+    """A short printable id: no NUL or other control characters, nothing a store cannot encode."""
+    if not isinstance(sender, (str, int)) or isinstance(sender, bool):
+        return False
+    text = str(sender)
+    return (bool(text.strip()) and len(text) <= MAX_SENDER_CHARS and encodable(text)
+            and all(ch.isprintable() for ch in text))
+
+
+def clean_message(text: str) -> str:
+    """The message without NUL, lone surrogates or control characters (new lines and tabs stay)."""
+    text = text.encode("utf-8", "ignore").decode("utf-8") if not encodable(text) else text
+    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+
+
 def parse_body(raw: bytes) -> Tuple[Optional[dict], str, int]:
     """(body, error, status): the checked request body, or why it is refused."""
     try:
         body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):
         return None, f"The request body is not valid JSON. {USAGE}", 400
     if not isinstance(body, dict):
         return None, f"The request body must be a JSON object. {USAGE}", 400
     message, sender = body.get("message"), body.get("sender", "default")
     if not isinstance(message, str):
         return None, f"'message' is missing or is not text. {USAGE}", 400
-    if not isinstance(sender, (str, int)) or not str(sender).strip() or len(str(sender)) > MAX_SENDER_CHARS:
-        return None, f"'sender' must be a short, non-empty id. {USAGE}", 400
+    if not valid_sender(sender):
+        return None, (f"'sender' must be a short, non-empty id of printable characters "
+                      f"(at most {MAX_SENDER_CHARS}). {USAGE}"), 400
     if len(message) > MAX_MESSAGE_CHARS:
         return None, f"The message is too long: at most {MAX_MESSAGE_CHARS} characters, please.", 413
-    return {"sender": str(sender), "message": message.replace("\x00", ""),
+    return {"sender": str(sender), "message": clean_message(message),
             "metadata": body.get("metadata") if isinstance(body.get("metadata"), dict) else None}, "", 200
 
 

@@ -126,3 +126,8 @@ def test_a_child_gets_childline_and_no_referral_checklist(kb):
 ])
 def test_word_patterns(ask, text, expected):
     assert matches_ask(ask, text) is expected
+
+
+def test_a_definition_question_about_a_glossary_term_gets_the_term():
+    reply = texts(reply_of(ActionDefine(), "what does signs of safety mean", "ask_definition"))
+    assert "ref: term.signs_of_safety" in reply

@@ -17,8 +17,8 @@ MINIMUM = {"disclosures": 60, "controls": 30, "out_of_scope": 60, "in_scope": 60
 
 def training_texts():
     """Every example the assistant or its risk detector learns from."""
-    from actions.risk import _nlu_examples, load_training
-    texts = [t for _, t in _nlu_examples(ROOT / "data" / "nlu")]
+    from actions.risk import nlu_examples, load_training
+    texts = [t for _, t in nlu_examples(ROOT / "data" / "nlu")]
     texts += list(load_training(ROOT / "data" / "risk" / "examples.yml", None).texts)
     return texts
 

@@ -100,12 +100,23 @@ def test_odd_messages_get_no_server_error(assistant, body, content_type):
     (b"\xff\xfe\x00", 400, "not valid JSON"),
     (b"[1, 2]", 400, "JSON object"),
     (json.dumps({"sender": "x", "message": "a" * 100_000}).encode(), 413, "too long"),
-], ids=["text", "no-message", "binary", "array", "100kB"])
+    (b'{"sender": "\\ud800", "message": "hi"}', 400, "'sender'"),          # a lone surrogate
+    (b'{"sender": "a\\u0000b", "message": "hi"}', 400, "'sender'"),        # a NUL
+    (b'{"sender": "a\\u0007b", "message": "hi"}', 400, "'sender'"),        # a control character
+    (b"[" * 50_000 + b"]" * 50_000, 400, "not valid JSON"),                 # deep nesting
+], ids=["text", "no-message", "binary", "array", "100kB", "surrogate-sender", "nul-sender", "control-sender",
+        "deep-nesting"])
 def test_malformed_requests_get_a_clear_client_error(assistant, body, status, says):
     answered, text = assistant.post("/webhooks/rest/webhook", body)
     assert answered == status and says in json.loads(text)["error"]
     # and the server still answers afterwards
     assert "checklist.referral" in reply_text(ask(assistant, "what must a referral include?"))
+
+
+def test_surrogates_and_nul_in_a_message_are_dropped_and_it_is_answered(assistant):
+    answered, text = assistant.post("/webhooks/rest/webhook",
+                                    b'{"sender": "s1", "message": "what must a \\ud800referral include?\\u0000"}')
+    assert answered == 200 and "checklist.referral" in text
 
 
 def test_stored_conversation_keeps_no_identifiers():
