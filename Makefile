@@ -11,6 +11,7 @@ TRAINING := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false   # no usage data or crash reports leave the machine
 
 .PHONY: setup generate annotate train run shell validate test evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report
 

@@ -64,8 +64,9 @@ def parse_body(raw: bytes) -> Tuple[Optional[dict], str, int]:
                       f"(at most {MAX_SENDER_CHARS}). {USAGE}"), 400
     if len(message) > MAX_MESSAGE_CHARS:
         return None, f"The message is too long: at most {MAX_MESSAGE_CHARS} characters, please.", 413
-    return {"sender": str(sender), "message": clean_message(message),
-            "metadata": body.get("metadata") if isinstance(body.get("metadata"), dict) else None}, "", 200
+    # Metadata is dropped: nothing here reads it, and Rasa would keep the first message's metadata,
+    # identifiers and all, in the session_started_metadata slot.
+    return {"sender": str(sender), "message": clean_message(message), "metadata": None}, "", 200
 
 
 class RestChannel(RestInput):

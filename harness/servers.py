@@ -92,7 +92,8 @@ def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, ext
     if not Path(model).exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     actions_port, rasa_port = free_port(), free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(extra_env or {})}  # extra_env wins
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
+           **(extra_env or {})}  # extra_env wins
     log_dir = Path(log_dir or ROOT / "results" / "logs")
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints_file = endpoints or _endpoints_for(actions_port, log_dir, tracker_store)

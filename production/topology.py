@@ -58,7 +58,8 @@ def fill_template(text: str, values: Dict[str, str]) -> str:
 
 def _env(settings: Dict[str, str]) -> Dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(ROOT), TF_CPP_MIN_LOG_LEVEL="2", LOG_LEVEL="INFO",
-                SQLALCHEMY_SILENCE_UBER_WARNING="1", SANIC_HOST="127.0.0.1", **settings)
+                SQLALCHEMY_SILENCE_UBER_WARNING="1", SANIC_HOST="127.0.0.1", RASA_TELEMETRY_ENABLED="false",
+                **settings)
 
 
 class Topology:

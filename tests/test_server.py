@@ -126,9 +126,13 @@ def test_stored_conversation_keeps_no_identifiers():
     with running_assistant(rasa_args=("--enable-api", "--auth-token", token)) as private:
         sender = uuid.uuid4().hex
         private.ask(sender, "Jane Smith, dob 03/04/2012, 12 Narborough Road LE3 0BQ, 07700 900123. What must the referral include?")
+        body = {"sender": sender, "message": "what is early help?",
+                "metadata": {"child": "Amira Khan", "dob": "01/02/2015", "note": "lives at 12 High Street LE1 5AA"}}
+        private.post("/webhooks/rest/webhook", json.dumps(body).encode())
         url = f"{private.rasa_url}/conversations/{sender}/tracker?token={token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             stored = response.read().decode()
     assert "checklist.referral" in stored  # the answer is there
-    for identifier in ("Jane Smith", "03/04/2012", "Narborough", "LE3 0BQ", "07700 900123"):
+    for identifier in ("Jane Smith", "03/04/2012", "Narborough", "LE3 0BQ", "07700 900123", "Amira Khan",
+                       "01/02/2015", "High Street", "LE1 5AA"):
         assert identifier not in stored
