@@ -13,6 +13,7 @@ happens after a referral?") gets what the audit says and the procedures chapter 
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import List
 
 from actions import formatting
@@ -70,23 +71,33 @@ def partly(kb: KnowledgeBase, gaps: List[r.Gap], answer: Reply) -> Reply:
     link = _link(kb, gaps[0].link)
     texts = [note] + list(answer.texts)
     texts[-1] += "\n" + (f"{link.title}: {link.url}\n" if link.id != PROCEDURES else "") + way_forward(kb)
-    return Reply(texts, answer.buttons, answer.topic, answer.kind, answer.entries, answer.term, answer.events)
+    return dataclasses.replace(answer, texts=texts)
 
 
 def with_procedure(kb: KnowledgeBase, procedure: r.Procedure, answer: Reply) -> Reply:
     link = _link(kb, procedure.link)
     pointer = kb.messages["procedure_pointer"].format(subject=procedure.subject, title=link.title, url=link.url)
+    return with_last_line(answer, pointer)
+
+
+def with_last_line(answer: Reply, line: str) -> Reply:
+    """The same reply with one more line under its last text."""
     texts = list(answer.texts)
-    texts[-1] += "\n" + pointer
-    return Reply(texts, answer.buttons, answer.topic, answer.kind, answer.entries, answer.term, answer.events)
+    texts[-1] += "\n" + line
+    return dataclasses.replace(answer, texts=texts)
+
+
+def entry_topics(kb: KnowledgeBase, entry_ids) -> List[str]:
+    """The topics of some knowledge entries, in order, once each."""
+    topics: List[str] = []
+    for entry_id in entry_ids:
+        entry = kb.entry(entry_id)
+        topics += [getattr(entry, "topic", None)] + list(getattr(entry, "topics", ()) or ())
+    return [t for t in dict.fromkeys(topics) if t in kb.topics]
 
 
 def _answer_topics(kb: KnowledgeBase, reply: Reply) -> List[str]:
-    topics = [reply.topic] if reply.topic else []
-    for entry_id in reply.entries:
-        entry = kb.entry(entry_id)
-        topics += [getattr(entry, "topic", None)] + list(getattr(entry, "topics", ()) or ())
-    return [t for t in dict.fromkeys(topics) if t]
+    return list(dict.fromkeys(([reply.topic] if reply.topic else []) + entry_topics(kb, reply.entries)))
 
 
 def covered_part(kb: KnowledgeBase, turn: Turn, reply: Reply, gaps: List[r.Gap] = ()) -> bool:
@@ -135,9 +146,7 @@ def checked(kb: KnowledgeBase, turn: Turn, reply: Reply) -> Reply:
     if answered and not supported(kb, turn, reply):
         return decline(kb, [], _answer_topics(kb, reply))
     if reply.kind in ("search", "not_covered") and way_forward(kb) not in reply.texts[-1]:
-        texts = list(reply.texts)
-        texts[-1] += "\n" + way_forward(kb)
-        return Reply(texts, reply.buttons, reply.topic, reply.kind, reply.entries, reply.term, reply.events)
+        return with_last_line(reply, way_forward(kb))
     return reply
 
 

@@ -1,26 +1,16 @@
 """Low confidence or out of scope: search the knowledge base, or say plainly it is not covered."""
 from __future__ import annotations
 
-from typing import List
 
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
-from actions.coverage import MAIN_TOPICS, decline, way_forward
+from actions.coverage import MAIN_TOPICS, decline, entry_topics, way_forward
 from actions.formatting import source_line
 from actions.knowledge import searcher
 from actions.replies import Reply, related_buttons
 from kb import KnowledgeBase
-from kb.search import Hit
 
 MIN_SCORE = 0.2
-
-
-def _topics_of(kb: KnowledgeBase, hits: List[Hit]) -> List[str]:
-    topics = []
-    for hit in hits:
-        entry = kb.entry(hit.passage.id)
-        topics += list(getattr(entry, "topics", ()) or [getattr(entry, "topic", None)])
-    return [t for t in dict.fromkeys(topics) if t in kb.topics]
 
 
 def _excerpt(text: str, limit: int = 220) -> str:
@@ -41,6 +31,6 @@ class ActionSearchFallback(KnowledgeAction):
             lines.append(f"*{hit.passage.title}*: {_excerpt(hit.passage.text)}")
         lines.append(source_line(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
         lines.append(way_forward(kb))
-        topics = _topics_of(kb, hits)
+        topics = entry_topics(kb, [h.passage.id for h in hits])
         return Reply(["\n".join(lines)], related_buttons(kb, topics or MAIN_TOPICS),
                      topics[0] if topics else None, "search", [h.passage.id for h in hits])
