@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Awaitable, Callable, Optional, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -15,11 +16,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import guard
+
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 5000
 MAX_SENDER_CHARS = 200
-USAGE = 'Send JSON like {"sender": "an-id", "message": "what must a referral include?"}.'
+MAX_TOKENS = 1000  # words and symbols; a 5,000-character message of prose has about 1,000
+_REPEATED_SYMBOL = re.compile(r"([^\w\s])\1{3,}")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+USAGE = ('Send JSON like {"sender": "an-id", "message": "what must a referral include?"} '
+         '(add "button": true for a button\'s payload, such as "/rate_helpful").')
 APOLOGY = ("Sorry, I couldn't answer that just now. If a child is in immediate danger call 999. "
            "Otherwise please check the LLR procedures: http://llrscb.proceduresonline.com/")
 
@@ -43,9 +50,16 @@ def valid_sender(sender: Any) -> bool:
 
 
 def clean_message(text: str) -> str:
-    """The message without NUL, lone surrogates or control characters (new lines and tabs stay)."""
+    """The message without NUL, lone surrogates or control characters (new lines and tabs stay),
+    and bounded in work: a symbol repeated more than 3 times is kept 3 times, and only the first
+    MAX_TOKENS words and symbols go on (5,000 emoji took seconds of NLU, slowing every answer)."""
     text = text.encode("utf-8", "ignore").decode("utf-8") if not encodable(text) else text
-    return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+    text = _REPEATED_SYMBOL.sub(r"\1\1\1", text)
+    for count, token in enumerate(_TOKEN.finditer(text), start=1):
+        if count == MAX_TOKENS:
+            return text[:token.end()]
+    return text
 
 
 def parse_body(raw: bytes) -> Tuple[Optional[dict], str, int]:
@@ -56,7 +70,7 @@ def parse_body(raw: bytes) -> Tuple[Optional[dict], str, int]:
         return None, f"The request body is not valid JSON. {USAGE}", 400
     if not isinstance(body, dict):
         return None, f"The request body must be a JSON object. {USAGE}", 400
-    message, sender = body.get("message"), body.get("sender", "default")
+    message, sender, button = body.get("message"), body.get("sender", "default"), body.get("button") is True
     if not isinstance(message, str):
         return None, f"'message' is missing or is not text. {USAGE}", 400
     if not valid_sender(sender):
@@ -66,7 +80,15 @@ def parse_body(raw: bytes) -> Tuple[Optional[dict], str, int]:
         return None, f"The message is too long: at most {MAX_MESSAGE_CHARS} characters, please.", 413
     # Metadata is dropped: nothing here reads it, and Rasa would keep the first message's metadata,
     # identifiers and all, in the session_started_metadata slot.
-    return {"sender": str(sender), "message": clean_message(message), "metadata": None}, "", 200
+    text = clean_message(message) if button else as_typed(clean_message(message))
+    return {"sender": str(sender), "message": text, "metadata": None}, "", 200
+
+
+def as_typed(text: str) -> str:
+    """Typed text is text: "/restart" or "/intent{...}" would drive the dialogue, so the leading
+    slashes go. Only a channel's own buttons send commands (REST: "button": true)."""
+    stripped = text.lstrip()
+    return stripped.lstrip("/").lstrip() if stripped.startswith("/") else text
 
 
 class RestChannel(RestInput):
@@ -76,6 +98,8 @@ class RestChannel(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("checked_rest_webhook", __name__)
+        guard.install(webhook)
+        limiter = guard.SenderLimiter()
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -87,6 +111,8 @@ class RestChannel(RestInput):
             if body is None:
                 return response.json({"error": error}, status=status)
             collector = CollectingOutputChannel()
+            if not limiter.allow(body["sender"]):
+                return response.json([{"recipient_id": body["sender"], "text": guard.TOO_FAST}], status=429)
             try:
                 await on_new_message(UserMessage(body["message"], collector, body["sender"],
                                                  input_channel=self.name(), metadata=body["metadata"]))

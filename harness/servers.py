@@ -65,9 +65,11 @@ class Assistant:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8", "replace")
 
-    def ask(self, sender: str, message: str, timeout: float = 30) -> List[dict]:
-        status, text = self.post("/webhooks/rest/webhook", json.dumps({"sender": sender, "message": message}).encode(),
-                                 timeout=timeout)
+    def ask(self, sender: str, message: str, timeout: float = 30, button: Optional[bool] = None) -> List[dict]:
+        """The replies to `message`; a "/..." message is sent as a button's payload unless button=False."""
+        button = message.startswith("/") if button is None else button
+        body = {"sender": sender, "message": message, "button": button}
+        status, text = self.post("/webhooks/rest/webhook", json.dumps(body).encode(), timeout=timeout)
         if status != 200:
             raise RuntimeError(f"REST channel answered {status}: {text[:200]}")
         return json.loads(text)

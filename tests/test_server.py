@@ -119,6 +119,33 @@ def test_surrogates_and_nul_in_a_message_are_dropped_and_it_is_answered(assistan
     assert answered == 200 and "checklist.referral" in text
 
 
+def test_the_server_names_no_version_and_refuses_bodies_over_256_kB(assistant):
+    import urllib.request
+    with urllib.request.urlopen(f"{assistant.rasa_url}/", timeout=30) as response:
+        hello = response.read().decode()
+    assert "Rasa" not in hello and "3.6" not in hello
+    status, _ = assistant.post("/webhooks/rest/webhook", json.dumps({"sender": "s", "message": "a" * 300_000}).encode())
+    assert status == 413
+
+
+def test_a_typed_command_does_not_drive_the_dialogue(assistant):
+    """A typed "/restart" would wipe the conversation; typed, it is text and the context stays."""
+    typed, clicked = uuid.uuid4().hex, uuid.uuid4().hex
+    for sender, button in ((typed, False), (clicked, True)):
+        assert "term.uava" in reply_text(ask(assistant, "who are UAVA?", sender))
+        assistant.ask(sender, "/restart", button=button)
+    assert "checklist.refer_to_uava" in reply_text(ask(assistant, "when should I refer to them?", typed))
+    assert "checklist.refer_to_uava" not in reply_text(ask(assistant, "when should I refer to them?", clicked))
+
+
+def test_a_sender_sending_too_fast_is_slowed_and_told_about_999(assistant):
+    sender, body = uuid.uuid4().hex, json.dumps({"sender": "", "message": "hi"})
+    statuses = [assistant.post("/webhooks/rest/webhook", body.replace('""', f'"{sender}"', 1).encode())
+                for _ in range(25)]
+    assert statuses[0][0] == 200 and statuses[-1][0] == 429 and "999" in statuses[-1][1]
+    assert ask(assistant, "whats LPT")  # others are answered
+
+
 def test_stored_conversation_keeps_no_identifiers():
     """The store `make run` uses (endpoints.yml) redacts before storing; read it back over the API."""
     import urllib.request

@@ -143,7 +143,7 @@
     buttons.forEach(function (b) {
       var button = group.appendChild(el("button", "", b.title || b.payload));
       button.type = "button";
-      button.addEventListener("click", function () { ask(b.payload, b.title); });
+      button.addEventListener("click", function () { ask(b.payload, b.title, true); });
     });
     return group;
   }
@@ -163,7 +163,9 @@
     status.textContent = on ? "The assistant is answering\u2026" : "";
   }
 
-  function ask(message, shownAs) {
+  // A button's payload may be a command ("/rate_helpful"); typed text never is (the server
+  // treats a typed "/..." as text).
+  function ask(message, shownAs, fromButton) {
     message = String(message || "").trim();
     if (!message || busy) { return; }
     showMine(shownAs || message);
@@ -171,8 +173,9 @@
     fetch(WEBHOOK, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: conversation, message: message })
+      body: JSON.stringify({ sender: conversation, message: message, button: fromButton === true })
     }).then(function (response) {
+      if (response.status === 429) { return response.json(); }  // too fast: the reply says so
       if (!response.ok) { throw new Error("HTTP " + response.status); }
       return response.json();
     }).then(function (replies) {
@@ -197,7 +200,7 @@
       ask(text);
     });
     Array.prototype.forEach.call(document.querySelectorAll("[data-ask]"), function (button) {
-      button.addEventListener("click", function () { ask(button.getAttribute("data-ask")); });
+      button.addEventListener("click", function () { ask(button.getAttribute("data-ask"), null, true); });
     });
     document.getElementById("restart").addEventListener("click", function () {
       conversation = sender(true);
