@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import coverage
 from actions.conversation import Turn
 from actions.knowledge import knowledge
-from actions.replies import FEEDBACK_BUTTONS, Reply
+from actions.replies import Reply
 from actions.risk import NO_RISK, Risk
 from actions.safety_net import assess_risk, privacy_reminder, safety_messages, urgent_reply
 from kb import KnowledgeBase
@@ -65,7 +65,7 @@ class KnowledgeAction(Action):
             logger.exception("action %s failed", self.name())
             dispatcher.utter_message(text=self.apology(kb))
             return []
-        return reply.send(dispatcher, FEEDBACK_BUTTONS if asks_for_feedback(reply, turn) else [])
+        return reply.send(dispatcher, kb.messages["feedback_question"] if asks_for_feedback(reply, turn) else None)
 
     def sure_answer(self, kb: KnowledgeBase, turn: Turn) -> Optional[Reply]:
         """With a disclosure, the practice question asked alongside it ("...what goes in the plan?"): its

@@ -23,11 +23,15 @@ class Reply:
     term: Optional[str] = None
     events: List[Dict[str, Any]] = field(default_factory=list)  # more slots the action sets
 
-    def send(self, dispatcher: Any, extra_buttons: List[Dict[str, str]] = ()) -> List[Dict[str, Any]]:
-        """Utter the texts, the buttons under the last one; return the slot events."""
+    def send(self, dispatcher: Any, feedback_question: Optional[str] = None) -> List[Dict[str, Any]]:
+        """Utter the texts, the buttons under the last one, then (if given) the feedback question with
+        its own two buttons, apart from the topic buttons so that they are not tapped by mistake;
+        return the slot events."""
         for index, text in enumerate(self.texts):
             last = index == len(self.texts) - 1
-            dispatcher.utter_message(text=text, buttons=self.buttons + list(extra_buttons) if last else [])
+            dispatcher.utter_message(text=text, buttons=self.buttons if last else [])
+        if feedback_question:
+            dispatcher.utter_message(text=feedback_question, buttons=FEEDBACK_BUTTONS)
         return self.slot_events()
 
     def slot_events(self) -> List[Dict[str, Any]]:

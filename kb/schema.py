@@ -21,7 +21,7 @@ MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "not_covered
                 "check_intro", "check_question", "check_resumed", "check_stopped", "check_complete",
                 "check_gaps", "learning_choose", "learning_no_path", "learning_question", "learning_right",
                 "learning_wrong", "learning_finished", "learning_no_question", "learning_stopped", "nothing_to_resume",
-                "feedback_thanks", "feedback_ask_comment", "feedback_comment_thanks",
+                "feedback_question", "feedback_thanks", "feedback_ask_comment", "feedback_comment_thanks",
                 "not_covered_subject", "partly_covered", "way_forward", "procedure_pointer",
                 "definition_part", "whole_definition")
 

@@ -31,3 +31,9 @@ def texts(messages: List[Dict]) -> str:
 
 def slot(events, name):
     return next((e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name), None)
+
+
+def answer_buttons(messages: List[Dict]) -> List[Dict]:
+    """The buttons under the answer: the last message's, unless it is the feedback question."""
+    answers = [m for m in messages if not any(b.get("payload", "").startswith("/rate_") for b in m.get("buttons") or [])]
+    return (answers[-1].get("buttons") or []) if answers else []

@@ -8,7 +8,7 @@ import pytest
 from actions import (ActionAnswerFindings, ActionAnswerTopic, ActionAudit, ActionContacts, ActionDefine,
                      ActionGlossary, ActionLinks, ActionSearchFallback, ActionSmallTalk, ActionSource,
                      ActionUrgentGuidance)
-from tests.helpers import run_action, slot, texts
+from tests.helpers import answer_buttons, run_action, slot, texts
 
 
 def test_referral_checklist_is_numbered_with_reasons_and_source():
@@ -17,9 +17,11 @@ def test_referral_checklist_is_numbered_with_reasons_and_source():
     assert "1. Name every child in the family, including unborn children" in reply
     assert "Why: In one audited case a young child was left out of the referral." in reply
     assert "Source: FSA audit briefing, Key points: Referrals (ref: checklist.referral)" in reply
-    titles = [b["title"] for b in messages[-1]["buttons"]]
-    assert titles[0] == "What the audit found" and titles[-2:] == ["Helpful", "Not helpful"]
-    assert len(titles) <= 6  # at most 4 related topics, then the feedback buttons
+    titles = [b["title"] for b in messages[-2]["buttons"]]
+    assert titles[0] == "What the audit found" and "Helpful" not in titles and len(titles) <= 4
+    feedback = messages[-1]  # a message of its own, apart from the topic buttons
+    assert feedback["text"] == "Was this answer helpful?"
+    assert [b["title"] for b in feedback["buttons"]] == ["Helpful", "Not helpful"]
     assert slot(events, "last_topic") == "referrals" and slot(events, "last_kind") == "checklist"
 
 
@@ -172,7 +174,7 @@ def test_a_question_naming_two_defined_things_gets_both_and_no_more(question, ex
 
 def test_definition_buttons_open_other_definitions(kb):
     messages, _ = run_action(ActionDefine(), "what is sexual abuse", "ask_definition")
-    payload = messages[-1]["buttons"][0]["payload"]
+    payload = answer_buttons(messages)[0]["payload"]
     entry = re.search(r'"entry":"([^"]+)"', payload).group(1)
     reply = texts(run_action(ActionDefine(), payload, "ask_definition", entities=[("entry", entry)])[0])
     assert f"ref: {entry}" in reply
@@ -255,7 +257,7 @@ def test_help_lists_topics_and_says_it_does_not_decide():
     messages, _ = run_action(ActionSmallTalk(), "what can you do?", "help")
     reply = texts(messages)
     assert "referrals" in reply.lower() and "do not make decisions" in reply
-    assert messages[-1]["buttons"]
+    assert answer_buttons(messages)
 
 
 def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):

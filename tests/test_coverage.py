@@ -9,7 +9,7 @@ import pytest
 
 from actions import ActionAnswerTopic, ActionDefine, ActionGlossary, ActionSearchFallback, ActionSmallTalk
 from kb.text import matches_ask
-from tests.helpers import run_action, texts
+from tests.helpers import answer_buttons, run_action, texts
 
 PROCEDURES = "http://llrscb.proceduresonline.com/"
 ANSWER_REF = re.compile(r"ref: [^)]*\b(checklist|def|term|finding)\.")
@@ -35,7 +35,7 @@ def test_a_subject_the_audit_does_not_cover_is_declined_plainly(kb, text, intent
     assert f"The audit's knowledge base doesn't cover {subject}." in reply
     assert PROCEDURES in reply and "safeguarding lead" in reply and gap in reply
     assert not ANSWER_REF.search(reply)  # never an unrelated checklist or definition
-    assert messages[-1]["buttons"]       # the closest topics
+    assert answer_buttons(messages)       # the closest topics
 
 
 def test_a_partly_covered_question_answers_the_part_and_names_the_rest(kb):
@@ -73,7 +73,7 @@ def test_a_question_about_part_of_the_definition_gets_that_sentence_quoted(kb, q
     assert f"'{quote}'" in reply and "ref: def.sexual_abuse" in reply
     assert definition.text not in reply or quote == definition.text  # not the whole block
     assert "Quoted from Working Together" in reply
-    assert messages[-1]["buttons"][0]["title"] == kb.messages["whole_definition"]
+    assert answer_buttons(messages)[0]["title"] == kb.messages["whole_definition"]
 
 
 def test_the_whole_definition_when_asked_for(kb):
