@@ -35,13 +35,68 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import teams_auth, teams_cards
-from channels.rest import MAX_MESSAGE_CHARS
+from channels.rest import MAX_MESSAGE_CHARS, clean_message, encodable, valid_sender
 from channels.teams_auth import AuthError, KeyCache, KeysUnavailable, TokenClient, TokenValidator
 
 logger = logging.getLogger(__name__)
 
 MENTION = re.compile(r"<at\b[^>]*>.*?</at>", re.IGNORECASE | re.DOTALL)
 GREETING = "/greet"  # what a new personal chat starts with: the greeting carries the privacy reminder
+MAX_CONVERSATION_ID_CHARS = 1000  # Teams conversation ids run to a few hundred characters
+
+
+class Malformed(ValueError):
+    """An activity that is not what the Bot Framework sends (answer 400)."""
+
+
+def _refuse(error: str) -> HTTPResponse:
+    return response.json({"error": error}, status=HTTPStatus.BAD_REQUEST)
+
+
+def _text(found: Dict[str, Any], key: str, where: str) -> Optional[str]:
+    value = found.get(key)
+    if value is not None and not isinstance(value, str):
+        raise Malformed(f"'{where}{key}' is not text.")
+    return value
+
+
+def _object(found: Dict[str, Any], key: str) -> Dict[str, Any]:
+    value = found.get(key)
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Malformed(f"'{key}' is not an object.")
+    return value
+
+
+def printable_id(value: Any, limit: int) -> bool:
+    """Non-empty printable text, without NUL or control characters, encodable, at most `limit` long."""
+    return (isinstance(value, str) and bool(value.strip()) and len(value) <= limit and encodable(value)
+            and value.isprintable())
+
+
+def check_activity(activity: Dict[str, Any]) -> None:
+    """Malformed unless every field read here has the type the Bot Framework gives it."""
+    for key in ("type", "id", "channelId", "text"):
+        _text(activity, key, "")
+    if activity.get("id") and not valid_sender(activity["id"]):
+        raise Malformed("'id' is not a short id of printable characters.")
+    for key in ("from", "recipient", "conversation"):
+        _text(_object(activity, key), "id", f"{key}.")
+    _text(_object(activity, "conversation"), "conversationType", "conversation.")
+    members = activity.get("membersAdded")
+    if members is not None and (not isinstance(members, list) or not all(isinstance(m, dict) for m in members)):
+        raise Malformed("'membersAdded' is not a list of objects.")
+    for member in members or []:
+        _text(member, "id", "membersAdded[].")
+
+
+def check_sender(activity: Dict[str, Any]) -> None:
+    """Malformed unless the person's and the conversation's ids can be kept by any store."""
+    if not valid_sender(_object(activity, "from").get("id")):
+        raise Malformed("'from.id' is missing or is not a short id of printable characters.")
+    if not printable_id(_object(activity, "conversation").get("id"), MAX_CONVERSATION_ID_CHARS):
+        raise Malformed("'conversation.id' is missing or is not an id of printable characters.")
 
 
 def setting(credentials: Dict[Text, Any], key: str, variable: str, default: Any = None) -> Any:
@@ -50,21 +105,33 @@ def setting(credentials: Dict[Text, Any], key: str, variable: str, default: Any 
 
 
 def message_text(activity: Dict[str, Any]) -> str:
-    """What the practitioner typed (without @mentions of the bot), or the payload of a clicked button."""
-    text = MENTION.sub(" ", activity.get("text") or "").strip()
+    """What the practitioner typed (without @mentions of the bot), or the payload of a clicked button;
+    without NUL, lone surrogates or control characters. Malformed if a field read is not text."""
+    text = MENTION.sub(" ", clean_message(_text(activity, "text", "") or "")).strip()
     value = activity.get("value")
     if not text and isinstance(value, dict):
-        text = value.get("payload") or value.get("text") or (value.get("msteams") or {}).get("text") or ""
+        msteams = _object(value, "msteams")
+        text = value.get("payload") or value.get("text") or msteams.get("text") or ""
+        if not isinstance(text, str):
+            raise Malformed("The button's payload is not text.")
     elif not text and isinstance(value, str):
         text = value
-    return str(text).strip()[:MAX_MESSAGE_CHARS]
+    return clean_message(text).strip()[:MAX_MESSAGE_CHARS]
 
 
 def conversation_id(activity: Dict[str, Any]) -> str:
     """One Rasa conversation per Teams conversation and person; Teams ids are long, so hashed."""
     user = (activity.get("from") or {}).get("id", "")
     conversation = (activity.get("conversation") or {}).get("id", "")
-    return "teams-" + hashlib.sha256(f"{conversation}|{user}".encode()).hexdigest()[:40]
+    key = f"{conversation}|{user}".encode("utf-8", "surrogatepass")  # ids are checked before; never raise here
+    return "teams-" + hashlib.sha256(key).hexdigest()[:40]
+
+
+def _scalars(found: Any) -> Optional[Dict[str, Any]]:
+    """An account or conversation object for a reply: its plain fields only."""
+    if not isinstance(found, dict):
+        return None
+    return {k: v for k, v in found.items() if isinstance(v, (str, int, float, bool)) or v is None}
 
 
 class TeamsOutput(OutputChannel):
@@ -95,8 +162,9 @@ class TeamsOutput(OutputChannel):
         return f"{url}/{quote(reply_to, safe='')}" if reply_to else url
 
     async def post(self, message: Dict[str, Any]) -> None:
-        reply = {**message, "from": self.activity.get("recipient"), "recipient": self.activity.get("from"),
-                 "conversation": self.activity.get("conversation"), "replyToId": self.activity.get("id")}
+        reply = {**message, "from": _scalars(self.activity.get("recipient")),
+                 "recipient": _scalars(self.activity.get("from")),
+                 "conversation": _scalars(self.activity.get("conversation")), "replyToId": self.activity.get("id")}
         url = yarl.URL(self.reply_url(), encoded=True)  # keep %3A, %3B...: Teams ids hold ':', ';', '='
         async with aiohttp.ClientSession(timeout=teams_auth.TIMEOUT) as session:
             token = await self.tokens.token(session)
@@ -145,21 +213,34 @@ class TeamsChannel(InputChannel):
                 return response.text("No Authorization header.", status=HTTPStatus.UNAUTHORIZED)
             try:
                 activity = json.loads(request.body or b"")
-            except ValueError:
+            except (ValueError, RecursionError):  # also JSON nested too deeply
                 activity = None
             if not isinstance(activity, dict):
-                return response.text("The body is not a Bot Framework activity.", status=HTTPStatus.BAD_REQUEST)
+                return _refuse("The body is not a Bot Framework activity.")
+            service_url, channel_id = activity.get("serviceUrl"), activity.get("channelId")
+            if not isinstance(service_url, str) or not service_url:
+                return _refuse("'serviceUrl' is missing or is not text.")
             try:
-                await self.validator.validate(authorization, activity.get("serviceUrl"))
+                await self.validator.validate(authorization, service_url,
+                                              channel_id if isinstance(channel_id, str) else None)
             except AuthError as error:
                 logger.warning("Refused a Teams request: %s.", error)
                 return response.text("Unauthorized.", status=HTTPStatus.UNAUTHORIZED)
             except KeysUnavailable as error:
                 logger.error("%s", error)
                 return response.text("Cannot check the token just now.", status=HTTPStatus.SERVICE_UNAVAILABLE)
-            text = self.incoming_text(activity)
-            if text:
-                self._answer(on_new_message, activity, text)
+            try:
+                check_activity(activity)
+                text = self.incoming_text(activity)
+                if text:
+                    check_sender(activity)
+                    self._answer(on_new_message, activity, text)
+            except Malformed as error:
+                logger.warning("Refused a Teams activity: %s", error)
+                return _refuse(str(error))
+            except Exception:  # noqa: BLE001 - a shape not foreseen above: still no 500, no stack trace out
+                logger.exception("Could not read a Teams activity (body not logged).")
+                return _refuse("The activity is not what the Bot Framework sends.")
             return response.text("")
 
         return webhook
@@ -169,8 +250,8 @@ class TeamsChannel(InputChannel):
         if activity.get("type") == "message":
             return message_text(activity)
         added = [m.get("id") for m in activity.get("membersAdded") or []]
-        bot = (activity.get("recipient") or {}).get("id")
-        personal = (activity.get("conversation") or {}).get("conversationType") in (None, "personal")
+        bot = _object(activity, "recipient").get("id")
+        personal = _object(activity, "conversation").get("conversationType") in (None, "personal")
         if activity.get("type") == "conversationUpdate" and bot in added and personal:
             return GREETING
         return ""

@@ -2,7 +2,9 @@
 
 - Incoming: `TokenValidator` checks the Bearer token of each activity: RS256 signature with a key
   published by the OpenID metadata's jwks_uri (fetched on first use, cached, fetched again for an
-  unknown key id), audience = our app id, issuer, expiry, and the `serviceurl` claim = the activity's.
+  unknown key id), audience = our app id, issuer, expiry (60 s clock skew at most), the `serviceurl`
+  claim = the activity's, and, when the signing key lists `endorsements`, the activity's channelId
+  among them.
 - Outgoing: `TokenClient` gets (and caches) our app's token from the tenant's token endpoint.
 """
 from __future__ import annotations
@@ -22,7 +24,11 @@ BOT_CONNECTOR_ISSUER = "https://api.botframework.com"
 BOT_CONNECTOR_METADATA = "https://login.botframework.com/v1/.well-known/openidconfiguration"
 MULTI_TENANT = "botframework.com"
 SCOPE = "https://api.botframework.com/.default"
-CLOCK_SKEW_SECONDS = 300
+# Leeway on exp/nbf/iat. Microsoft's Bot Connector authentication page calls 5 minutes the
+# "industry-standard clock-skew" and the Bot Framework SDKs default to 300 s, but a token is then
+# usable 5 minutes after it expired. Our servers keep NTP time, so we allow 60 s, and no more: the
+# Bot Connector sends fresh tokens (valid for about an hour), so a small leeway refuses none of them.
+CLOCK_SKEW_SECONDS = 60
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
@@ -104,8 +110,9 @@ class TokenValidator:
         self.app_id, self.keys = app_id, keys
         self.issuers = list(allowed_issuers or issuers(tenant_id))
 
-    async def validate(self, authorization: Optional[str], service_url: Optional[str]) -> dict:
-        """The token's claims, or AuthError."""
+    async def validate(self, authorization: Optional[str], service_url: Optional[str],
+                       channel_id: Optional[str] = None) -> dict:
+        """The token's claims, or AuthError. `channel_id` is the activity's channelId."""
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("no Bearer token")
@@ -124,9 +131,24 @@ class TokenValidator:
                                 options={"require": ["exp", "iss", "aud"]})
         except jwt.PyJWTError as error:
             raise AuthError(f"invalid token: {error}") from error
-        if _normal_url(claims.get("serviceurl")) != _normal_url(service_url) or not service_url:
+        if (not isinstance(service_url, str) or not service_url
+                or not isinstance(claims.get("serviceurl"), str)
+                or _normal_url(claims.get("serviceurl")) != _normal_url(service_url)):
             raise AuthError("the token's serviceurl is not the activity's serviceUrl")
+        if not endorsed(jwk, channel_id):
+            raise AuthError(f"the signing key does not endorse the channel {repr(channel_id)[:60]}")
         return claims
+
+
+def endorsed(jwk: dict, channel_id: Optional[str]) -> bool:
+    """Bot Framework: a key that has endorsements may sign only for the channels it lists, so the
+    activity's channelId must be one of them. Stricter than the SDKs, which let an activity without a
+    channelId through: here a key with endorsements needs a channelId (Teams always sends "msteams")."""
+    if "endorsements" not in jwk:
+        return True
+    endorsements = jwk["endorsements"]
+    return (isinstance(endorsements, list) and isinstance(channel_id, str) and bool(channel_id)
+            and channel_id in [e for e in endorsements if isinstance(e, str)])
 
 
 def _normal_url(url: Optional[str]) -> str:

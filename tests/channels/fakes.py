@@ -118,14 +118,21 @@ class FakeSlack(FakeServer):
             return 200, {"ok": True, "channel": body.get("channel"), "ts": f"{int(time.time())}.{next(self._ts):06d}"}
         return 200, {"ok": True}
 
-    def posts(self, thread: Optional[str] = None) -> List[dict]:
+    def posts(self, thread: Optional[str] = None, feedback: bool = False) -> List[dict]:
+        """The answers posted (in `thread`); with feedback=True the 'Was this helpful?' posts too."""
         found = [r.json() for r in self.requests(lambda r: r.path == "/api/chat.postMessage")]
-        return [p for p in found if thread is None or p.get("thread_ts") == thread]
+        return [p for p in found if (thread is None or p.get("thread_ts") == thread)
+                and (feedback or not is_feedback(json.dumps(p)))]
 
-    def wait_for_posts(self, thread: str, count: int = 1, timeout: float = 30) -> List[dict]:
-        self.wait_for(lambda r: r.path == "/api/chat.postMessage" and (r.json() or {}).get("thread_ts") == thread,
-                      count, timeout)
-        return self.posts(thread)
+    def wait_for_posts(self, thread: str, count: int = 1, timeout: float = 30, feedback: bool = False) -> List[dict]:
+        self.wait_for(lambda r: r.path == "/api/chat.postMessage" and (r.json() or {}).get("thread_ts") == thread
+                      and (feedback or not is_feedback(r.body.decode("utf-8", "replace"))), count, timeout)
+        return self.posts(thread, feedback)
+
+
+def is_feedback(body: str) -> bool:
+    """A 'Was this answer helpful?' message: the only one whose buttons rate the answer."""
+    return "/rate_helpful" in body
 
 
 def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -150,6 +157,7 @@ class FakeMicrosoft(FakeServer):
     def __init__(self) -> None:
         self.private: Dict[str, rsa.RSAPrivateKey] = {}
         self.published: List[str] = []
+        self.endorsements: Dict[str, object] = {}
         super().__init__(self._reply)
 
     @property
@@ -164,8 +172,11 @@ class FakeMicrosoft(FakeServer):
     def service_url(self) -> str:
         return self.url + "/connector/"
 
-    def add_key(self, kid: str, publish: bool = True) -> None:
+    def add_key(self, kid: str, publish: bool = True, endorsements: Optional[object] = None) -> None:
+        """A new signing key; `endorsements` (e.g. ["msteams"]) are published with it, as Microsoft does."""
         self.private[kid] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        if endorsements is not None:
+            self.endorsements[kid] = endorsements
         if publish:
             self.published.append(kid)
 
@@ -174,7 +185,10 @@ class FakeMicrosoft(FakeServer):
 
     def _jwk(self, kid: str) -> dict:
         key = RSAAlgorithm.to_jwk(self.private[kid].public_key(), as_dict=True)
-        return {**key, "kid": kid, "use": "sig", "alg": "RS256"}
+        found = {**key, "kid": kid, "use": "sig", "alg": "RS256"}
+        if kid in self.endorsements:
+            found["endorsements"] = self.endorsements[kid]
+        return found
 
     def _reply(self, request: Received) -> Reply:
         if request.path == "/openid":
@@ -193,11 +207,15 @@ class FakeMicrosoft(FakeServer):
         return request.path.startswith("/connector/v3/conversations/") and (
             conversation is None or unquote(request.path.split("/")[4]) == conversation)
 
-    def replies(self, conversation: Optional[str] = None) -> List[Received]:
-        return self.requests(lambda r: self.is_reply(r, conversation))
+    def replies(self, conversation: Optional[str] = None, feedback: bool = False) -> List[Received]:
+        """The answers sent (to `conversation`); with feedback=True the 'Was this helpful?' cards too."""
+        return self.requests(lambda r: self.is_reply(r, conversation)
+                             and (feedback or not is_feedback(r.body.decode("utf-8", "replace"))))
 
-    def wait_for_replies(self, conversation: str, count: int = 1, timeout: float = 30) -> List[dict]:
-        return [r.json() for r in self.wait_for(lambda r: self.is_reply(r, conversation), count, timeout)]
+    def wait_for_replies(self, conversation: str, count: int = 1, timeout: float = 30,
+                         feedback: bool = False) -> List[dict]:
+        return [r.json() for r in self.wait_for(lambda r: self.is_reply(r, conversation) and (
+            feedback or not is_feedback(r.body.decode("utf-8", "replace"))), count, timeout)]
 
     def count(self, path: str) -> int:
         return len(self.requests(lambda r: r.path == path))

@@ -12,7 +12,7 @@ import pytest
 from fakes import SLACK_SECRET, SLACK_TOKEN, post, slack_headers
 
 from channels import slack_blocks
-from channels.slack import RecentIds, api_url
+from channels.slack import RecentIds, SlackChannel, api_url
 
 BOT_USER = "UBOT0001"
 _ts = itertools.count(1)
@@ -75,6 +75,16 @@ def test_a_mention_is_answered_in_its_thread_as_block_kit(assistant, fake_slack)
     assert [b["value"] for b in buttons_of(answer)][0] == '/ask_findings{"topic":"referrals"}'
     token = fake_slack.requests(lambda r: r.path == "/api/chat.postMessage")[-1].headers.get("Authorization")
     assert token == f"Bearer {SLACK_TOKEN}"
+
+
+def test_the_feedback_question_is_a_post_of_its_own_after_the_answer(assistant, fake_slack):
+    envelope = event("what must a referral include?")
+    send(assistant, envelope)
+    thread = envelope["event"]["ts"]
+    answer, feedback = fake_slack.wait_for_posts(thread, count=2, feedback=True)
+    assert "/rate_helpful" not in json.dumps(answer)
+    assert "Was this answer helpful?" in all_text(feedback)
+    assert [b["text"]["text"] for b in buttons_of(feedback)] == ["Helpful", "Not helpful"]
 
 
 def test_links_are_slack_links(assistant, fake_slack):
@@ -202,3 +212,113 @@ def test_recent_ids_forget_after_their_time():
     assert recent.first_time("a", "b") and not recent.first_time("b") and not recent.first_time("c", "a")
     time.sleep(0.1)
     assert recent.first_time("a")
+
+
+# --- malformed input after a valid signature: 400 (never 5xx, never a stack trace) ---------------
+def signed(assistant, raw: bytes, content_type: str = "application/json"):
+    return post(assistant.rasa_url + "/webhooks/slack/webhook", raw, slack_headers(SLACK_SECRET, raw, content_type))
+
+
+def assert_refused(status: int, text: str) -> None:
+    assert status == 400, (status, text[:300])
+    assert "Traceback" not in text and len(text) < 500
+    assert isinstance(json.loads(text)["error"], str)
+
+
+def with_event(**changes) -> dict:
+    envelope = event("whats LPT")
+    for key, value in changes.items():
+        if key.startswith("event."):
+            envelope["event"][key[len("event."):]] = value
+        else:
+            envelope[key] = value
+    return envelope
+
+
+MALFORMED = {
+    "event is a list": with_event(event=[{"type": "app_mention", "user": "U0PRACT1", "text": "hi"}]),
+    "event is text": with_event(event="app_mention"),
+    "authorizations are not objects": with_event(authorizations=["UBOT0001", 7]),
+    "authorizations is an object": with_event(authorizations={"user_id": "UBOT0001"}),
+    "authed_users is a number": with_event(authed_users=5),
+    "event_id is an object": with_event(event_id={"id": "Ev1"}),
+    "text is an object": with_event(**{"event.text": {"text": "hi"}}),
+    "text is a list": with_event(**{"event.text": ["whats", "LPT"]}),
+    "user is an object": with_event(**{"event.user": {"id": "U0PRACT1"}}),
+    "channel is a list": with_event(**{"event.channel": ["C0CHANNEL"]}),
+    "ts is a number": with_event(**{"event.ts": 1700000000.0001}),
+    "thread_ts is an object": with_event(**{"event.thread_ts": {"ts": "1.2"}}),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_events_of_unexpected_shape_get_400(assistant, case):
+    assert_refused(*signed(assistant, json.dumps(MALFORMED[case]).encode()))
+
+
+BAD_IDS = {
+    "NUL in user": {"event.user": "U0PR\x00ACT1"},
+    "lone surrogate in user": {"event.user": "U0PR\ud800ACT1"},
+    "control character in user": {"event.user": "U0PR\x1bACT1"},
+    "user too long": {"event.user": "U" * 300},
+    "NUL in channel": {"event.channel": "C0CHAN\x00NEL"},
+    "lone surrogate in thread": {"event.thread_ts": "1700000000.000100\udfff"},
+    "new line in ts": {"event.ts": "1700000000.000100\n"},
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_IDS))
+def test_unstorable_sender_ids_get_400_and_no_answer(assistant, fake_slack, case):
+    envelope = with_event(**BAD_IDS[case])
+    assert_refused(*signed(assistant, json.dumps(envelope).encode()))
+    control = event("hello")
+    send(assistant, control)
+    fake_slack.wait_for_posts(control["event"]["ts"])
+    assert fake_slack.posts(envelope["event"].get("thread_ts") or envelope["event"]["ts"]) == []
+
+
+def test_deeply_nested_json_gets_400(assistant):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert_refused(*signed(assistant, deep))
+    assert_refused(*signed(assistant, b'{"type": "event_callback", "event": ' + deep + b"}"))
+    form = urllib.parse.urlencode({"payload": "[" * 5000 + "]" * 5000}).encode()  # deeper than Python's limit
+    assert_refused(*signed(assistant, form, "application/x-www-form-urlencoded"))
+
+
+def interaction(**changes) -> dict:
+    payload = {"type": "block_actions", "user": {"id": "U0PRACT1"}, "channel": {"id": "C0CHANNEL"},
+               "trigger_id": uuid.uuid4().hex, "message": {"ts": new_ts(), "thread_ts": new_ts()},
+               "actions": [{"type": "button", "action_id": "answer_button_0", "value": "/ask_plans",
+                            "block_id": "answer_buttons", "action_ts": str(time.time())}]}
+    payload.update(changes)
+    return payload
+
+
+MALFORMED_CLICKS = {
+    "actions is text": interaction(actions="button"),
+    "actions is an object": interaction(actions={"0": {"type": "button"}}),
+    "action is not an object": interaction(actions=["button"]),
+    "channel is text": interaction(channel="C0CHANNEL"),
+    "user is a list": interaction(user=["U0PRACT1"]),
+    "message is a list": interaction(message=[]),
+    "value is an object": interaction(actions=[{"type": "button", "value": {"a": 1}, "action_ts": "1"}]),
+    "selected options are not objects": interaction(actions=[{"type": "select", "selected_options": ["x"]}]),
+    "NUL in user id": interaction(user={"id": "U0\x00PRACT1"}),
+    "payload is a list": [interaction()],
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED_CLICKS))
+def test_clicks_of_unexpected_shape_get_400(assistant, case):
+    form = urllib.parse.urlencode({"payload": json.dumps(MALFORMED_CLICKS[case])}).encode()
+    status, text = signed(assistant, form, "application/x-www-form-urlencoded")
+    if case == "payload is a list":  # not an interaction at all: acknowledged and ignored
+        assert status in (200, 400) and "Traceback" not in text
+    else:
+        assert_refused(status, text)
+
+
+def test_nul_and_lone_surrogates_are_dropped_from_the_text():
+    channel = SlackChannel("xoxb-t", "secret")
+    envelope = event("whats\x00 LPT\ud800")
+    assert channel.message_text(envelope, envelope["event"]) == "whats LPT"

@@ -86,6 +86,15 @@ def test_a_question_gets_a_checklist_card_at_the_service_url(assistant, fake_mic
                      "scope": "https://api.botframework.com/.default"}
 
 
+def test_the_feedback_question_is_a_card_of_its_own_after_the_answer(assistant, fake_microsoft):
+    body = activity(fake_microsoft.service_url, "what must a referral include?")
+    send(assistant, body, fake_microsoft.sign(claims(body["serviceUrl"]), KEY_ID))
+    answer, feedback = fake_microsoft.wait_for_replies(body["conversation"]["id"], count=2, feedback=True)
+    assert "/rate_helpful" not in json.dumps(answer)
+    assert "Was this answer helpful?" in json.dumps(feedback)
+    assert [a["title"] for a in card_of(feedback)["actions"]] == ["Helpful", "Not helpful"]
+
+
 @pytest.mark.parametrize("how", ["messageBack text", "value only"])
 def test_button_clicks_get_the_next_answer(assistant, fake_microsoft, how):
     first = activity(fake_microsoft.service_url, "what must a referral include?")
@@ -212,3 +221,128 @@ def test_keys_come_from_any_reachable_publisher_and_none_means_unavailable(fake_
     assert asyncio.run(cache.key(KEY_ID))["kid"] == KEY_ID
     with pytest.raises(KeysUnavailable):
         asyncio.run(KeyCache([unreachable]).key(KEY_ID))
+
+
+# --- tokens: little clock skew, and the key's endorsements -------------------------------------------
+@pytest.mark.parametrize("expired_for, accepted", [(30, True), (120, False), (290, False)])
+def test_expired_tokens_get_at_most_a_minute_of_clock_skew(assistant, fake_microsoft, expired_for, accepted):
+    now = int(time.time())
+    body = activity(fake_microsoft.service_url, "whats LPT")
+    token = fake_microsoft.sign(claims(body["serviceUrl"], exp=now - expired_for, iat=now - 3600, nbf=now - 3600),
+                                KEY_ID)
+    status, _ = send(assistant, body, token)
+    assert status == (200 if accepted else 401)
+    if accepted:
+        fake_microsoft.wait_for_replies(body["conversation"]["id"])
+
+
+ENDORSED = {  # the key's endorsements, the activity's channelId, accepted?
+    "endorses msteams": (["msteams", "skype"], "msteams", True),
+    "endorses another channel": (["skype", "webchat"], "msteams", False),
+    "endorses nothing": ([], "msteams", False),
+    "no channelId": (["msteams"], None, False),
+    "channelId not text": (["msteams"], ["msteams"], False),
+    "endorsements not a list": ("msteams", "msteams", False),
+}
+
+
+@pytest.mark.parametrize("case", list(ENDORSED))
+def test_the_signing_key_must_endorse_the_channel(assistant, fake_microsoft, case):
+    endorsements, channel, accepted = ENDORSED[case]
+    kid = f"endorsed-{uuid.uuid4().hex[:8]}"
+    fake_microsoft.add_key(kid, endorsements=endorsements)
+    body = activity(fake_microsoft.service_url, "whats LPT")
+    if channel is None:
+        del body["channelId"]
+    else:
+        body["channelId"] = channel
+    status, _ = send(assistant, body, fake_microsoft.sign(claims(body["serviceUrl"]), kid))
+    if accepted:
+        assert status == 200
+        fake_microsoft.wait_for_replies(body["conversation"]["id"])
+    else:
+        assert status in (400, 401), status
+        control = activity(fake_microsoft.service_url, "hello")
+        ask(assistant, fake_microsoft, control)
+        assert fake_microsoft.replies(body["conversation"]["id"]) == []
+
+
+# --- malformed activities with a valid token: 400 (never 5xx, never a stack trace) ----------------
+def send_signed(assistant, microsoft: FakeMicrosoft, raw: bytes, service_url: str):
+    headers = {"Content-Type": "application/json",
+               "Authorization": f"Bearer {microsoft.sign(claims(service_url), KEY_ID)}"}
+    return post(assistant.rasa_url + "/webhooks/teams/webhook", raw, headers)
+
+
+def assert_refused(status: int, text: str) -> None:
+    assert status == 400, (status, text[:300])
+    assert "Traceback" not in text and len(text) < 500
+    assert isinstance(json.loads(text)["error"], str)
+
+
+def changed(service_url: str, kind: str = "message", **changes) -> dict:
+    body = activity(service_url, "whats LPT", kind=kind)
+    if kind == "conversationUpdate":
+        body["membersAdded"] = [BOT]
+    for key, value in changes.items():
+        if "." in key:
+            outer, inner = key.split(".")
+            body[outer][inner] = value
+        else:
+            body[key] = value
+    return body
+
+
+MALFORMED = {
+    "serviceUrl is a list": {"serviceUrl": ["SERVICE"]},
+    "membersAdded are not objects": {"kind": "conversationUpdate", "membersAdded": ["28:bot", 5]},
+    "membersAdded is a number": {"kind": "conversationUpdate", "membersAdded": 5},
+    "recipient is text": {"kind": "conversationUpdate", "recipient": "28:bot"},
+    "from is text": {"from": "29:practitioner-1"},
+    "from is a list": {"from": [{"id": "29:practitioner-1"}]},
+    "conversation is text": {"conversation": "a:conv"},
+    "conversation is a list": {"conversation": [{"id": "a:conv"}]},
+    "text is a number": {"text": 42},
+    "text is an object": {"text": {"text": "whats LPT"}},
+    "value.msteams is text": {"text": None, "value": {"msteams": "whats LPT"}},
+    "value.payload is an object": {"text": None, "value": {"payload": {"a": 1}}},
+    "activity id is a number": {"id": 12345},
+    "type is a list": {"type": ["message"]},
+    "NUL in from.id": {"from.id": "29:prac\x00titioner"},
+    "lone surrogate in from.id": {"from.id": "29:prac\ud800titioner"},
+    "control character in from.id": {"from.id": "29:prac\x1btitioner"},
+    "from.id too long": {"from.id": "29:" + "x" * 300},
+    "from.id is a number": {"from.id": 29},
+    "no from.id": {"from": {"name": "someone"}},
+    "NUL in conversation.id": {"conversation.id": "a:conv\x00"},
+    "lone surrogate in conversation.id": {"conversation.id": "a:conv\udfff"},
+    "conversation.id too long": {"conversation.id": "a:" + "c" * 2000},
+    "NUL in activity id": {"id": "act-\x00"},
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED))
+def test_activities_of_unexpected_shape_get_400_and_no_answer(assistant, fake_microsoft, case):
+    changes = dict(MALFORMED[case])
+    kind = changes.pop("kind", "message")
+    if changes.get("serviceUrl") == ["SERVICE"]:
+        changes["serviceUrl"] = [fake_microsoft.service_url]
+    body = changed(fake_microsoft.service_url, kind, **changes)
+    assert_refused(*send_signed(assistant, fake_microsoft, json.dumps(body).encode(), fake_microsoft.service_url))
+    conversation = body["conversation"]["id"] if isinstance(body["conversation"], dict) else None
+    control = activity(fake_microsoft.service_url, "hello")
+    ask(assistant, fake_microsoft, control)
+    if isinstance(conversation, str):
+        assert fake_microsoft.replies(conversation) == []
+
+
+def test_deeply_nested_json_gets_400(assistant, fake_microsoft):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    assert_refused(*send_signed(assistant, fake_microsoft, deep, fake_microsoft.service_url))
+    inside = json.dumps(activity(fake_microsoft.service_url, "whats LPT")).encode()[:-1] + b', "extra": ' + deep + b"}"
+    assert_refused(*send_signed(assistant, fake_microsoft, inside, fake_microsoft.service_url))
+
+
+def test_nul_and_lone_surrogates_are_dropped_from_the_text():
+    assert message_text({"text": "whats\x00 LPT\ud800"}) == "whats LPT"
+    assert message_text({"value": {"payload": "/ask_plans\x00"}}) == "/ask_plans"

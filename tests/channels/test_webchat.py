@@ -1,12 +1,16 @@
 """The web chat page, in headless Chromium at phone size, against the running Rasa server."""
 from __future__ import annotations
 
+import json
 import re
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from browser import ENTER, Browser, find_chromedriver, find_chromium
+
+from channels.rest import valid_sender
 
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = ROOT / "results"
@@ -127,3 +131,52 @@ def test_markup_in_messages_stays_text(page):
         " d.querySelectorAll('ol li').length, d.querySelector('a').getAttribute('href')]",
         "<img src=x onerror=alert(1)> *bold*\n1. one javascript:alert(1)\n   Why: x\n2. two http://a.org/x).")
     assert rendered == [0, "bold", 2, "http://a.org/x"]
+
+
+# --- what the page sends: the sender id and the text are checked (no browser needed) ---------------
+def chat_post(assistant, raw: bytes):
+    from fakes import post
+    return post(assistant.rasa_url + "/webhooks/rest/webhook", raw, {"Content-Type": "application/json"})
+
+
+BAD_SENDERS = {
+    "NUL": "web-\x00abc", "lone surrogate": "web-\ud800abc", "escape character": "web-\x1b[31m",
+    "new line": "web-abc\n", "too long": "web-" + "a" * 300, "empty": "", "spaces": "   ",
+    "a list": ["web-abc"], "an object": {"id": "web-abc"}, "true": True, "null": None,
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SENDERS))
+def test_unstorable_sender_ids_get_a_short_json_400(assistant, case):
+    status, text = chat_post(assistant, json.dumps({"sender": BAD_SENDERS[case], "message": "whats LPT"}).encode())
+    assert status == 400 and "Traceback" not in text and len(text) < 500
+    assert "sender" in json.loads(text)["error"]
+
+
+def test_the_pages_own_sender_ids_are_accepted(assistant):
+    page_id = "web-" + "0123456789abcdef" * 2  # what app.js makes: "web-" and 32 hex digits
+    assert valid_sender(page_id)
+    status, text = chat_post(assistant, json.dumps({"sender": page_id, "message": "whats LPT"}).encode())
+    assert status == 200 and "term.lpt" in text
+
+
+def test_nul_and_lone_surrogates_in_the_text_are_dropped(assistant):
+    raw = json.dumps({"sender": "web-" + "ab" * 16, "message": "whats\x00 LPT\ud800"}).encode()
+    status, text = chat_post(assistant, raw)
+    assert status == 200 and "term.lpt" in text
+
+
+def test_deeply_nested_json_gets_400(assistant):
+    status, text = chat_post(assistant, b"[" * 100_000 + b"]" * 100_000)
+    assert status == 400 and "Traceback" not in text and json.loads(text)["error"]
+
+
+@pytest.mark.parametrize("name", ["%00", "%ED%A0%80", "app.js%00", "..%2Findex.html", "%0d%0aX-Bad:%201"])
+def test_odd_page_names_get_404_not_500(assistant, name):
+    request = urllib.request.Request(assistant.rasa_url + "/webhooks/webchat/" + name)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as reply:
+            status = reply.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    assert 400 <= status < 500
