@@ -37,7 +37,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from channels import replay, slack_blocks
 from channels.replay import RecentIds  # noqa: F401 - the in-process store, importable from here as before
-from channels.rest import MAX_MESSAGE_CHARS, clean_message, valid_sender
+from channels import guard
+from channels.rest import MAX_MESSAGE_CHARS, as_typed, clean_message, valid_sender
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +132,7 @@ class SlackChannel(SlackInput):
         self.recent = replay.from_environment(ttl=SEEN_FOR_SECONDS)
         logger.info("Slack events are de-duplicated in %s.", replay.describe(self.recent))
         self._tasks: Set[asyncio.Task] = set()
+        self.limiter = guard.SenderLimiter()  # per conversation, as on REST
 
     def get_output_channel(self, channel: Optional[Text] = None, thread_id: Optional[Text] = None) -> OutputChannel:
         return SlackOutput(self.slack_token, channel or self.slack_channel, thread_id, self.proxy, self.api_url)
@@ -202,7 +204,8 @@ class SlackChannel(SlackInput):
         if authed is not None and (not isinstance(authed, list) or not all(isinstance(u, str) for u in authed)):
             raise Malformed("'authed_users' is not a list of ids.")
         text = clean_message(_text_field(event, "text", "event") or "")
-        return self._sanitize_user_message(text, sorted(users | set(authed or [])))[:MAX_MESSAGE_CHARS]
+        text = self._sanitize_user_message(text, sorted(users | set(authed or [])))
+        return as_typed(text)[:MAX_MESSAGE_CHARS]  # typed (mentions gone): "/restart" is text
 
     @staticmethod
     def _bot_users(envelope: Dict[str, Any]) -> Set[str]:
@@ -281,9 +284,13 @@ class SlackChannel(SlackInput):
                 thread: Optional[str]) -> None:
         """Hand the message to Rasa in the background: Slack wants its answer within 3 seconds."""
         sender = self._get_conversation_id(user, channel, thread)
-        message = UserMessage(text, self.get_output_channel(channel, thread), sender, input_channel=self.name(),
-                              metadata={"out_channel": channel, "thread_id": thread, "users": [user]})
-        task = asyncio.ensure_future(self._handle(on_new_message, message))
+        output = self.get_output_channel(channel, thread)
+        if not self.limiter.allow(sender):
+            work = output.send_text_message(sender, guard.TOO_FAST)
+        else:
+            work = self._handle(on_new_message, UserMessage(text, output, sender, input_channel=self.name(),
+                                                            metadata={"out_channel": channel, "thread_id": thread}))
+        task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

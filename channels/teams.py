@@ -35,7 +35,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import teams_auth, teams_cards
-from channels.rest import MAX_MESSAGE_CHARS, clean_message, encodable, valid_sender
+from channels import guard
+from channels.rest import MAX_MESSAGE_CHARS, as_typed, clean_message, encodable, valid_sender
 from channels.teams_auth import AuthError, KeyCache, KeysUnavailable, TokenClient, TokenValidator
 
 logger = logging.getLogger(__name__)
@@ -107,15 +108,17 @@ def setting(credentials: Dict[Text, Any], key: str, variable: str, default: Any 
 def message_text(activity: Dict[str, Any]) -> str:
     """What the practitioner typed (without @mentions of the bot), or the payload of a clicked button;
     without NUL, lone surrogates or control characters. Malformed if a field read is not text."""
-    text = MENTION.sub(" ", clean_message(_text(activity, "text", "") or "")).strip()
+    typed = MENTION.sub(" ", clean_message(_text(activity, "text", "") or "")).strip()
     value = activity.get("value")
-    if not text and isinstance(value, dict):
+    clicked = ""
+    if isinstance(value, dict):  # a button of ours: its payload may be a command ("/rate_helpful")
         msteams = _object(value, "msteams")
-        text = value.get("payload") or value.get("text") or msteams.get("text") or ""
-        if not isinstance(text, str):
+        clicked = value.get("payload") or (value.get("text") or msteams.get("text") if not typed else "") or ""
+        if not isinstance(clicked, str):
             raise Malformed("The button's payload is not text.")
-    elif not text and isinstance(value, str):
-        text = value
+    elif not typed and isinstance(value, str):
+        clicked = value
+    text = clicked or as_typed(typed)  # typed text is text, "/restart" included
     return clean_message(text).strip()[:MAX_MESSAGE_CHARS]
 
 
@@ -198,6 +201,7 @@ class TeamsChannel(InputChannel):
         self.validator = TokenValidator(app_id, tenant_id, KeyCache(metadata_urls, min_refresh=key_refresh_seconds))
         self.tokens = TokenClient(app_id, app_password, token_url)
         self._tasks: Set[asyncio.Task] = set()
+        self.limiter = guard.SenderLimiter()  # per conversation, as on REST
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("teams_webhook", __name__)
@@ -257,11 +261,14 @@ class TeamsChannel(InputChannel):
         return ""
 
     def _answer(self, on_new_message: Callable, activity: Dict[str, Any], text: str) -> None:
-        message = UserMessage(text, TeamsOutput(activity, self.tokens), conversation_id(activity),
-                              input_channel=self.name(),
-                              metadata={"teams": {"conversation_type": (activity.get("conversation") or {})
-                                                  .get("conversationType")}})
-        task = asyncio.ensure_future(self._handle(on_new_message, message))
+        output, sender = TeamsOutput(activity, self.tokens), conversation_id(activity)
+        if not self.limiter.allow(sender):
+            work = output.send_text_message(sender, guard.TOO_FAST)
+        else:
+            work = self._handle(on_new_message, UserMessage(
+                text, output, sender, input_channel=self.name(),
+                metadata={"teams": {"conversation_type": (activity.get("conversation") or {}).get("conversationType")}}))
+        task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

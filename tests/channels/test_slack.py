@@ -322,3 +322,18 @@ def test_nul_and_lone_surrogates_are_dropped_from_the_text():
     channel = SlackChannel("xoxb-t", "secret")
     envelope = event("whats\x00 LPT\ud800")
     assert channel.message_text(envelope, envelope["event"]) == "whats LPT"
+
+
+def test_a_typed_command_is_text(assistant, fake_slack):
+    first = event("who are UAVA?")
+    send(assistant, first)
+    thread = first["event"]["ts"]
+    fake_slack.wait_for_posts(thread)
+    send(assistant, event("/restart", thread_ts=thread))  # typed: it must not wipe the conversation
+    fake_slack.wait_for_posts(thread, count=2)
+    send(assistant, event("when should I refer to them?", thread_ts=thread))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not any("checklist.refer_to_uava" in all_text(p)
+                                                  for p in fake_slack.posts(thread)):
+        time.sleep(0.3)
+    assert any("checklist.refer_to_uava" in all_text(p) for p in fake_slack.posts(thread))

@@ -346,3 +346,18 @@ def test_deeply_nested_json_gets_400(assistant, fake_microsoft):
 def test_nul_and_lone_surrogates_are_dropped_from_the_text():
     assert message_text({"text": "whats\x00 LPT\ud800"}) == "whats LPT"
     assert message_text({"value": {"payload": "/ask_plans\x00"}}) == "/ask_plans"
+
+
+def test_typed_commands_are_text_and_button_payloads_are_commands():
+    assert message_text({"text": "/restart"}) == "restart"
+    assert message_text({"text": "/ask_findings", "value": {"payload": "/ask_findings"}}) == "/ask_findings"
+    assert message_text({"value": {"payload": "/rate_helpful"}}) == "/rate_helpful"
+
+
+def test_a_conversation_sending_too_fast_is_told_to_wait_and_about_999(assistant, fake_microsoft):
+    conversation = f"a:conv-{uuid.uuid4().hex[:12]}"
+    for _ in range(24):
+        body = activity(fake_microsoft.service_url, "hi", conversation=conversation)
+        send(assistant, body, fake_microsoft.sign(claims(body["serviceUrl"]), KEY_ID))
+    replies = fake_microsoft.wait_for_replies(conversation, count=21, timeout=60)
+    assert any("faster than I can answer" in json.dumps(r) and "999" in json.dumps(r) for r in replies)
