@@ -25,9 +25,12 @@ OPEN_PATHS = {"/health"}
 
 
 def secret_from_env() -> str:
+    """The shared secret; a missing, short or placeholder one stops the start with one clear line."""
+    from production.settings import check_secret
     secret = os.environ.get("ACTION_SERVER_SECRET", "")
-    if len(secret) < 16:
-        sys.exit("ACTION_SERVER_SECRET must be set (at least 16 characters): refusing to start an open action server.")
+    problem = check_secret("ACTION_SERVER_SECRET", secret)
+    if problem:
+        sys.exit(f"{problem} (refusing to start an open action server)")
     return secret
 
 
