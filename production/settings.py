@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_FILE = ROOT / "deploy" / "production.env"
@@ -45,3 +45,46 @@ def database_url(settings: Dict[str, str]) -> str:
     from sqlalchemy.engine.url import URL
     return str(URL.create("postgresql", username=settings["DB_USER"], password=settings.get("DB_PASSWORD"),
                           host=settings["DB_HOST"], port=int(settings["DB_PORT"]), database=settings["DB_NAME"]))
+
+
+# --- secrets ---------------------------------------------------------------------------------
+SECRETS = ("DB_PASSWORD", "REDIS_PASSWORD", "ACTION_SERVER_SECRET", "RASA_AUTH_TOKEN", "RASA_JWT_SECRET")
+OPTIONAL_SECRETS = ("RASA_AUTH_TOKEN", "RASA_JWT_SECRET")  # blank is fine: the HTTP API is then off
+MIN_SECRET_CHARS = 16
+GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+_PLACEHOLDER_PARTS = ("change-me", "changeme", "change_me", "change me", "example", "placeholder",
+                      "replace-me", "replaceme", "replace_me", "your-secret", "your_secret", "yoursecret",
+                      "fill-me", "fill_me")
+_PLACEHOLDER_VALUES = {"secret", "password", "passwd", "pass", "token", "default", "admin", "test",
+                       "changeit", "letmein", "qwerty", "none", "null", "redis", "postgres", "rasa", "todo"}
+
+
+def check_secret(name: str, value: Optional[str]) -> Optional[str]:
+    """The problem with a secret, as one line naming `name` and how to make a good one; None if fine.
+    Refused: empty, a placeholder ("change-me...", "example", "secret", "password", ...) or shorter
+    than 16 characters. The value itself is never in the message."""
+    value = (value or "").strip()
+    how = f"set {name} to a random value, e.g. the output of: {GENERATE}"
+    if not value:
+        return f"{name} is not set: {how}"
+    lowered = value.lower()
+    bare = "".join(ch for ch in lowered if ch.isalnum())
+    if (any(part in lowered for part in _PLACEHOLDER_PARTS) or lowered in _PLACEHOLDER_VALUES
+            or bare in _PLACEHOLDER_VALUES or len(set(value)) == 1):
+        return f"{name} is a placeholder, not a secret: {how}"
+    if len(value) < MIN_SECRET_CHARS:
+        return f"{name} is too short ({len(value)} characters, at least {MIN_SECRET_CHARS}): {how}"
+    return None
+
+
+def secret_problems(settings: Dict[str, str]) -> List[str]:
+    """One line per weak secret in `settings` (the HTTP API secrets only when they are set or needed)."""
+    problems = []
+    for name in SECRETS:
+        value = settings.get(name, "")
+        if name in OPTIONAL_SECRETS and not value.strip():
+            continue  # without either, RASA_ENABLE_API=true is refused by production.topology
+        problem = check_secret(name, value)
+        if problem:
+            problems.append(problem)
+    return problems
