@@ -1,11 +1,13 @@
 """The loaded knowledge base: records by id, and look-ups by topic, intent and term."""
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from kb import records as r
+from kb.contacts import older_than_months
 from kb.text import matches_ask, normalise, singular
 
 ENTRY_SECTIONS = {  # (file, key) -> entry kind
@@ -18,6 +20,7 @@ ENTRY_SECTIONS = {  # (file, key) -> entry kind
     ("links.yml", "links"): "link",
     ("audit.yml", "facts"): "audit_fact",
     ("audit.yml", "agencies"): "agency",
+    ("local_settings.yml", "areas"): "area",
     ("local_settings.yml", "contacts"): "contact",
     ("learning.yml", "paths"): "learning_path",
     ("coverage.yml", "not_covered"): "gap",
@@ -44,7 +47,8 @@ class KnowledgeBase:
         self.child_guidance: Optional[r.ChildGuidance] = None
         self.urgent_phrases: Tuple[str, ...] = ()
         self.messages: Dict[str, str] = {}
-        self.max_age_days: int = 365
+        self.max_age_days: int = 365          # contacts older than this are shown with a warning
+        self.fail_after_months: int = 18      # and `kb.validate --strict` fails on them after this
         self._phrases: Dict[str, Tuple[str, str]] = {}  # normalised phrase -> (label, entry id)
 
     @classmethod
@@ -63,6 +67,7 @@ class KnowledgeBase:
         kb.urgent_phrases = tuple(normalise(p) for p in safety.get("urgent_phrases") or ())
         kb.messages = contents.get("assistant.yml", {}).get("messages", {}) or {}
         kb.max_age_days = contents.get("local_settings.yml", {}).get("max_age_days") or 365
+        kb.fail_after_months = contents.get("local_settings.yml", {}).get("fail_after_months") or 18
         kb._phrases = dict(kb._phrase_index())
         return kb
 
@@ -94,6 +99,8 @@ class KnowledgeBase:
     def agencies(self) -> Dict[str, r.Agency]: return self.by_kind["agency"]
     @property
     def contacts(self) -> Dict[str, r.Contact]: return self.by_kind["contact"]
+    @property
+    def areas(self) -> Dict[str, r.Area]: return self.by_kind["area"]
     @property
     def gaps(self) -> Dict[str, r.Gap]: return self.by_kind["gap"]
 
@@ -248,6 +255,41 @@ class KnowledgeBase:
     def contact_value(self, contact_id: str) -> Optional[r.Contact]:
         contact = self.contacts.get(contact_id)
         return contact if contact and contact.value else None
+
+    # -- contacts by area and service ----------------------------------------------------------
+    def area(self, key: str) -> Optional[r.Area]:
+        """The area record for 'leicester', 'leicestershire', 'rutland' or 'llr'."""
+        return next((a for a in self.areas.values() if a.area == key), None)
+
+    def contacts_for(self, area: Optional[str] = None, service: Optional[str] = None) -> List[r.Contact]:
+        """Contacts for an area (and service), the most specific first: the area's own, then the
+        LLR-wide ones, then the national ones. With no area (or 'not_sure'), every local area's own
+        contacts, in the order Leicester, Leicestershire, Rutland, then LLR-wide and national.
+        Empty contacts (no value in any source) are included: check `contact.has_value`."""
+        if area in (None, "", "not_sure", "unknown"):
+            order = r.LOCAL_AREAS + ("llr", "national")
+        elif area in ("llr", "national"):
+            order = (area,) if area == "national" else ("llr", "national")
+        else:
+            order = (area, "llr", "national")
+        chosen = [c for c in self.contacts.values() if not service or c.service == service]
+        return sorted((c for c in chosen if c.area in order), key=lambda c: order.index(c.area))
+
+    def contact_for(self, area: Optional[str], service: str) -> Optional[r.Contact]:
+        """The one contact to give for an area and service: the most specific one with a value, else
+        the most specific empty one (so the answer can say it is not held), else None."""
+        found = self.contacts_for(area, service)
+        return next((c for c in found if c.has_value), found[0] if found else None)
+
+    def contact_check_overdue(self, contact: r.Contact, today: Optional[dt.date] = None) -> bool:
+        """True if the contact was last checked more than max_age_days ago (show it with a warning)."""
+        if not contact.last_checked:
+            return False
+        return ((today or dt.date.today()) - contact.last_checked).days > self.max_age_days
+
+    def contact_check_expired(self, contact: r.Contact, today: Optional[dt.date] = None) -> bool:
+        """True if the contact was last checked more than fail_after_months ago (`--strict` fails)."""
+        return older_than_months(contact.last_checked, self.fail_after_months, today)
 
     def passages(self) -> List[Passage]:
         out: List[Passage] = []

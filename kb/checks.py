@@ -4,10 +4,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Optional
 
 from kb import records as r
 from kb.base import KnowledgeBase
+from kb.contacts import phone_problem
 from kb.problems import Problem
 from kb.schema import NESTED
 from kb.text import matches_ask, normalise
@@ -121,15 +122,64 @@ def _check_terms(kb: KnowledgeBase) -> Iterable[Problem]:
                           term.id)
 
 
-def _check_contacts(kb: KnowledgeBase) -> Iterable[Problem]:
-    today = dt.date.today()
+def _check_contacts(kb: KnowledgeBase, today: Optional[dt.date] = None) -> Iterable[Problem]:
+    today = today or dt.date.today()
+    file = "local_settings.yml"
     for contact in kb.contacts.values():
-        if contact.value and (not contact.last_checked or not contact.checked_against):
-            yield Problem("local_settings.yml", "a contact with a value needs last_checked (the date it was "
-                                                "confirmed) and checked_against (where).", contact.id)
+        for number in contact.phones:
+            problem = phone_problem(number)
+            if problem:
+                yield Problem(file, f"phone number {problem}", contact.id)
+        if contact.has_value:
+            filled = ", ".join(f for f in r.CONTACT_VALUE_FIELDS if getattr(contact, f))
+            if not contact.source_url:
+                yield Problem(file, f"it has values ({filled}) but no source_url. Add 'source_url: https://...' "
+                                    "with the address of the public page the values were copied from. If no "
+                                    "page gives them, empty the values instead (phones: [], url: null, ...).",
+                              contact.id)
+            if not contact.last_checked:
+                yield Problem(file, "it has values but no last_checked. Add 'last_checked: YYYY-MM-DD', the date "
+                                    "someone confirmed the values on the source page.", contact.id)
+            if not contact.checked_against:
+                yield Problem(file, "it has values but no checked_against. Say where they were confirmed, e.g. "
+                                    "'the live page at <source_url>'.", contact.id)
+            if not contact.checked_how:
+                yield Problem(file, "it has values but no checked_how. Say how they were confirmed: "
+                                    f"{', '.join(r.CHECKED_HOW)} (stored_copy = a saved copy, not the live page).",
+                              contact.id)
+        else:
+            if contact.last_checked:
+                yield Problem(file, f"it has no value but last_checked is {contact.last_checked}. An empty contact "
+                                    "has not been checked against anything: set 'last_checked: null' (or fill "
+                                    "in the values with their source_url).", contact.id)
+            if contact.checked_how:
+                yield Problem(file, "it has no value, so checked_how should be left out.", contact.id)
         if contact.last_checked and contact.last_checked > today:
-            yield Problem("local_settings.yml", f"last_checked {contact.last_checked} is in the future.",
-                          contact.id)
+            yield Problem(file, f"last_checked {contact.last_checked} is in the future (today is {today}). Write "
+                                "the date the values were actually checked.", contact.id)
+        if contact.source_url and contact.source_url in contact.confirmed_by:
+            yield Problem(file, "confirmed_by repeats the source_url. List only other pages that give the "
+                                "same values.", contact.id)
+        document = kb.sources.get(contact.source.document)
+        if contact.source_url and document is not None and document.url and document.url != contact.source_url:
+            yield Problem(file, f"source_url is {contact.source_url}, but its source document "
+                                f"'{document.id}' in sources.yml has the address {document.url}. Make them the "
+                                "same: point 'source' at the document for this page (add one to sources.yml "
+                                "if there is none).", contact.id)
+    for area in kb.areas.values():
+        document = kb.sources.get(area.source.document)
+        if document is not None and document.url and document.url != area.source_url:
+            yield Problem(file, f"source_url is {area.source_url}, but its source document '{document.id}' in "
+                                f"sources.yml has the address {document.url}. Make them the same.", area.id)
+        if area.last_checked > today:
+            yield Problem(file, f"last_checked {area.last_checked} is in the future (today is {today}).", area.id)
+        if area.districts and not area.districts_source_url:
+            yield Problem(file, "it lists districts but no districts_source_url (the page that names them).",
+                          area.id)
+    for key in r.LOCAL_AREAS:
+        if kb.areas and kb.area(key) is None:
+            yield Problem(file, f"there is no entry in 'areas' for '{key}'. Add one (area: {key}), saying "
+                                "which council covers it, quoted from a source.")
 
 
 def _check_links(kb: KnowledgeBase) -> Iterable[Problem]:
@@ -196,3 +246,20 @@ def stale_entries(kb: KnowledgeBase, today: dt.date = None) -> List[str]:
     today = today or dt.date.today()
     return [i for i in kb.all_ids()
             if getattr(kb.entry(i), "review_date", None) and kb.entry(i).review_date < today]
+
+
+def overdue_contacts(kb: KnowledgeBase, today: dt.date = None) -> List[r.Contact]:
+    """Contacts last checked more than max_age_days ago: the assistant shows them with a warning."""
+    return [c for c in kb.contacts.values() if kb.contact_check_overdue(c, today)]
+
+
+def expired_contacts(kb: KnowledgeBase, today: dt.date = None) -> List[r.Contact]:
+    """Contacts last checked more than fail_after_months (18) months ago: `kb.validate --strict` fails."""
+    return [c for c in kb.contacts.values() if kb.contact_check_expired(c, today)]
+
+
+def expired_message(kb: KnowledgeBase, contact: r.Contact) -> str:
+    where = contact.source_url or kb.source_label(contact.source)
+    return (f"knowledge/local_settings.yml, entry '{contact.id}' ({contact.name}): last checked on "
+            f"{contact.last_checked}, more than {kb.fail_after_months} months ago. Check it on its source, {where}, "
+            "then update last_checked and checked_against; if the source no longer gives it, empty the value.")

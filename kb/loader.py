@@ -19,7 +19,23 @@ from kb.schema import FILES, MESSAGE_KEYS, NESTED, Section
 from kb.text import normalise
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
+EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 EXAMPLE_SOURCE = "source: {document: fsa_briefing, section: \"Key points: Referrals\"}"
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """Safe YAML, except that an impossible date (2026-13-01) stays text, so the checks can name the
+    entry and field instead of the whole file failing to load."""
+
+
+def _lenient_timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _lenient_timestamp)
 
 
 class _FileReader:
@@ -121,7 +137,8 @@ class _FileReader:
         try:
             return dt.date.fromisoformat(str(value)), ""
         except ValueError:
-            return None, f"field '{name}' should be a date written as YYYY-MM-DD (e.g. 2027-11-25), not '{value}'."
+            return None, (f"field '{name}' should be a real date written as YYYY-MM-DD (e.g. 2027-11-25), "
+                          f"not '{value}'.")
 
     def _to_url(self, name, value, meta, entry):
         parsed = urlparse(str(value))
@@ -130,6 +147,23 @@ class _FileReader:
             return None, (f"field '{name}' is not a valid web address: '{value}'. "
                           "It must start with http:// or https://, e.g. http://llrscb.proceduresonline.com/")
         return value, ""
+
+    def _to_urls(self, name, value, meta, entry):
+        if not isinstance(value, list):
+            return None, f"field '{name}' should be a list of web addresses, each on its own line starting with '- '."
+        out = []
+        for item in value:
+            url, error = self._to_url(name, item, meta, entry)
+            if error:
+                return None, error
+            out.append(url)
+        return tuple(out), ""
+
+    def _to_email(self, name, value, meta, entry):
+        if not isinstance(value, str) or not EMAIL_PATTERN.match(value.strip()):
+            return None, (f"field '{name}' is not an email address: '{value}'. "
+                          "Write it as published, like childrensreferrals@rutland.gov.uk.")
+        return value.strip(), ""
 
     def _to_id(self, name, value, meta, entry):
         if not isinstance(value, str) or not ID_PATTERN.match(value):
@@ -213,7 +247,7 @@ def read_files(directory: Path) -> Tuple[Dict[str, Dict[str, Any]], List[Problem
             continue
         text = path.read_text(encoding="utf-8")
         try:
-            raw = yaml.safe_load(text)
+            raw = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             line = mark.line + 1 if mark else None
@@ -291,7 +325,21 @@ def load_knowledge(directory) -> "KnowledgeBase":
     directory = Path(directory)
     contents, problems = read_files(directory)
     kb = KnowledgeBase.from_contents(contents)
-    problems.extend(check_knowledge(kb, contents, directory))
+    problems.extend(_with_lines(check_knowledge(kb, contents, directory), directory))
     if problems:
         raise KnowledgeError(problems)
     return kb
+
+
+def _with_lines(problems: List[Problem], directory: Path) -> List[Problem]:
+    """Give a cross-file problem the line of its entry's id, so an editor can find it."""
+    readers: Dict[str, _FileReader] = {}
+    out = []
+    for problem in problems:
+        if problem.entry and problem.line is None and (directory / problem.file).exists():
+            if problem.file not in readers:
+                text = (directory / problem.file).read_text(encoding="utf-8")
+                readers[problem.file] = _FileReader(problem.file, text, [])
+            problem = dataclasses.replace(problem, line=readers[problem.file].line_of(problem.entry))
+        out.append(problem)
+    return out

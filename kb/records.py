@@ -1,7 +1,8 @@
 """Typed records for everything in knowledge/.
 
 Each field's metadata says how the validator checks it (see kb/schema.py):
-  kind:  text (non-empty string), str (string, may be empty), date, url, bool, int,
+  kind:  text (non-empty string), str (string, may be empty), date, url, urls (list of urls), email,
+         bool, int,
          id (one id), ids (list of ids), strs (list of strings), source (document + section),
          public_source (document + section + note), items / steps (nested records)
   ref:   the kinds of entry an id must point to (topic, checklist, finding, link, ...);
@@ -164,14 +165,74 @@ class Agency:
     review_date: Optional[dt.date] = spec("date", required=False)
 
 
+# Where a contact or area applies. "llr" is all three local areas at once (one LLR-wide service);
+# "national" is a UK-wide service (999, NSPCC, Childline).
+LOCAL_AREAS = ("leicester", "leicestershire", "rutland")
+AREAS = LOCAL_AREAS + ("llr", "national")
+# What a contact is for; the assistant looks contacts up by (area, service).
+SERVICES = ("emergency", "front_door", "out_of_hours", "lado", "police", "referral_form",
+            "domestic_abuse", "nspcc_helpline", "childline")
+CHECKED_HOW = ("live_page", "phone_call", "stored_copy")
+# The fields that hold facts taken from the source page. A contact with none of them is empty.
+CONTACT_VALUE_FIELDS = ("published_name", "phones", "hours", "out_of_hours", "email", "url", "referral_route")
+
+
 @dataclass(frozen=True)
 class Contact:
+    """One local or national contact, with where it was published and when that was checked.
+
+    Every value comes from the page at source_url (other pages that give the same values are in
+    confirmed_by). A value that no source gives stays empty: the assistant then points to the
+    LLR procedures rather than inventing one.
+    """
     id: str = spec("id")
-    name: str = spec("text")
-    value: Optional[str] = spec("text", nullable=True)
+    name: str = spec("text")                        # what the assistant calls it
+    area: str = spec("str", choices=AREAS)
+    service: str = spec("str", choices=SERVICES)
     last_checked: Optional[dt.date] = spec("date", nullable=True)
     checked_against: Optional[str] = spec("text", nullable=True)
     source: SourceRef = spec("source")
+    published_name: Optional[str] = spec("text", required=False)   # the service's name as published
+    phones: Tuple[str, ...] = spec("strs", required=False, default=())  # as published, main one first
+    hours: Optional[str] = spec("text", required=False)            # opening hours, as published
+    out_of_hours: Optional[str] = spec("text", required=False)     # what to do when it is closed
+    email: Optional[str] = spec("email", required=False)
+    url: Optional[str] = spec("url", required=False)               # the service's (or form's) web page
+    referral_route: Optional[str] = spec("text", required=False)   # how professionals refer
+    source_url: Optional[str] = spec("url", required=False)        # the page every value comes from
+    confirmed_by: Tuple[str, ...] = spec("urls", required=False, default=())  # other pages, same values
+    checked_how: Optional[str] = spec("str", required=False, choices=CHECKED_HOW)
+    conflict: Optional[str] = spec("text", required=False)         # where sources disagree
+    note: Optional[str] = spec("text", required=False)
+    see_also: Tuple[str, ...] = spec("ids", required=False, ref="contact", default=())
+    review_date: Optional[dt.date] = spec("date", required=False)
+
+    @property
+    def value(self) -> Optional[str]:
+        """What to show first: the main phone number, else the web address, else the email."""
+        return (self.phones[0] if self.phones else None) or self.url or self.email or None
+
+    @property
+    def has_value(self) -> bool:
+        """True if any fact from the source is filled in."""
+        return any(getattr(self, name) for name in CONTACT_VALUE_FIELDS)
+
+
+@dataclass(frozen=True)
+class Area:
+    """One of the three local areas (or LLR as a whole), and which council covers it, from a source."""
+    id: str = spec("id")
+    area: str = spec("str", choices=LOCAL_AREAS + ("llr",))
+    name: str = spec("text")                       # "Leicester (the city)"
+    covers: str = spec("text")                     # who it covers, quoted from source_url
+    source_url: str = spec("url")
+    last_checked: dt.date = spec("date")
+    checked_against: str = spec("text")
+    source: SourceRef = spec("source")
+    council: Optional[str] = spec("text", required=False)
+    districts: Tuple[str, ...] = spec("strs", required=False, default=())  # councils inside the area
+    districts_source_url: Optional[str] = spec("url", required=False)
+    note: Optional[str] = spec("text", required=False)
     review_date: Optional[dt.date] = spec("date", required=False)
 
 

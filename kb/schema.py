@@ -38,6 +38,8 @@ FILES = {
     "audit.yml": (REVIEW_DATE, Section("facts", "list", r.AuditFact, "audit_fact"),
                   Section("agencies", "list", r.Agency, "agency")),
     "local_settings.yml": (REVIEW_DATE, Section("max_age_days", "int"),
+                           Section("fail_after_months", "int", required=False),
+                           Section("areas", "list", r.Area, "area"),
                            Section("contacts", "list", r.Contact, "contact")),
     "safety.yml": (REVIEW_DATE, Section("urgent_guidance", "one", r.UrgentGuidance, "urgent"),
                    Section("child_guidance", "one", r.ChildGuidance, "child_guidance"),

@@ -125,10 +125,135 @@ def test_a_phrase_may_belong_to_one_term_only(knowledge_copy):
 
 def test_contact_with_a_value_needs_a_check_date(knowledge_copy):
     edit(knowledge_copy, "local_settings.yml",
-         "name: Leicester City children's social care (front door for referrals)\n    value: null",
-         "name: Leicester City children's social care (front door for referrals)\n    value: \"0116 000 0000\"")
-    the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.csc_leicester'",
-            "last_checked")
+         "    phones: [\"0116 305 4141\"]\n    email: CFS-LADO@leics.gov.uk\n"
+         "    source_url: https://lcitylscb.org/about-the-lscp/local-authority-designated-officer-lado\n"
+         "    source: {document: lcitylscb_lado, section: Local Authority Designated Officer (L.A.D.O.)}\n"
+         "    last_checked: 2026-12-02\n",
+         "    phones: [\"0116 305 4141\"]\n    email: CFS-LADO@leics.gov.uk\n"
+         "    source_url: https://lcitylscb.org/about-the-lscp/local-authority-designated-officer-lado\n"
+         "    source: {document: lcitylscb_lado, section: Local Authority Designated Officer (L.A.D.O.)}\n"
+         "    last_checked: null\n")
+    message = the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.lado_leicestershire'",
+                      "no last_checked")
+    assert "YYYY-MM-DD" in message
+
+
+# --- contacts: one small fixture per mistake, appended to a copy of local_settings.yml -----------
+FIXTURES = ROOT / "tests" / "fixtures" / "contacts"
+
+
+def add_contact(folder: Path, fixture: str) -> None:
+    """Append a fixture contact to the end of local_settings.yml (its last key is `contacts:`)."""
+    path = folder / "local_settings.yml"
+    text = path.read_text(encoding="utf-8")
+    assert text.rstrip().splitlines()[-1].startswith("    "), "test set-up: contacts must be the last key"
+    path.write_text(text.rstrip("\n") + "\n\n" + (FIXTURES / fixture).read_text(encoding="utf-8"), encoding="utf-8")
+
+
+def test_malformed_phone_number(knowledge_copy):
+    add_contact(knowledge_copy, "bad_phone.yml")
+    message = the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.test_bad_phone'",
+                      "phone number '0116 454 100'")
+    assert "has 10 digits" in message and "11" in message
+    assert "0116 454 1004" in message  # shows how to write one
+
+
+@pytest.mark.parametrize("number", ["0116 454 1004", "01572 758 407", "0808 800 5000", "0808 80 200 28",
+                                    "0800 1111", "999", "101", "116 123", "01572 722577"])
+def test_phone_numbers_as_published_are_accepted(number):
+    from kb.contacts import phone_problem
+    assert phone_problem(number) is None
+
+
+@pytest.mark.parametrize("number,says", [
+    ("0116 454 100", "has 10 digits"), ("0116 454 10045", "has 12 digits"), ("0116-454-1004", "only digits"),
+    ("0116  454 1004", "single spaces"), ("+44 116 454 1004", "international"), ("1164541004", "does not start with 0"),
+    ("0900 123 4567", "does not start like a UK phone number"), ("123", "short numbers"), ("0116 454 1OO4", "only digits"),
+])
+def test_phone_numbers_that_are_wrong(number, says):
+    from kb.contacts import phone_problem
+    assert says in phone_problem(number)
+
+
+def test_contact_value_without_a_source(knowledge_copy):
+    add_contact(knowledge_copy, "missing_source.yml")
+    message = the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.test_no_source'",
+                      "no source_url")
+    assert "phones" in message and "https://" in message
+
+
+def test_contact_checked_in_the_future(knowledge_copy):
+    add_contact(knowledge_copy, "future_date.yml")
+    the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.test_future'",
+            "last_checked 2999-01-01 is in the future")
+
+
+def test_contact_checked_on_a_day_that_does_not_exist(knowledge_copy):
+    add_contact(knowledge_copy, "impossible_date.yml")
+    message = the_one(problems(knowledge_copy), "knowledge/local_settings.yml",
+                      "entry 'contact.test_impossible_date'", "field 'last_checked'", "'2026-02-30'")
+    assert "real date" in message and "line " in message
+
+
+def test_contact_with_a_bad_web_address(knowledge_copy):
+    add_contact(knowledge_copy, "bad_url.yml")
+    message = the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.test_bad_url'",
+                      "field 'source_url' is not a valid web address")
+    assert "https://" in message
+
+
+def test_empty_contact_has_no_check_date(knowledge_copy):
+    add_contact(knowledge_copy, "empty_but_checked.yml")
+    the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.test_empty_checked'",
+            "no value but last_checked is 2026-12-01", "last_checked: null")
+
+
+def test_source_url_must_be_its_documents_address(knowledge_copy):
+    add_contact(knowledge_copy, "source_mismatch.yml")
+    the_one(problems(knowledge_copy), "knowledge/local_settings.yml", "entry 'contact.test_source_mismatch'",
+            "https://lrsb.org.uk/lado-local-authority-designated", "'lcitylscb_lado'")
+
+
+def test_bad_email_and_unknown_area(knowledge_copy):
+    edit(knowledge_copy, "local_settings.yml", "email: CFS-LADO@leics.gov.uk", "email: CFS-LADO at leics.gov.uk")
+    edit(knowledge_copy, "local_settings.yml", "area: rutland\n    service: police", "area: oakham\n    service: police")
+    found = problems(knowledge_copy)
+    the_one(found, "entry 'contact.lado_leicestershire'", "not an email address")
+    the_one(found, "entry 'contact.police_rutland'", "'oakham'", "leicester, leicestershire, rutland")
+
+
+def validate(*args: str):
+    return subprocess.run([sys.executable, "-m", "kb.validate", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_strict_fails_on_a_contact_checked_more_than_18_months_ago(knowledge_copy):
+    add_contact(knowledge_copy, "stale.yml")
+    relaxed = validate(str(knowledge_copy))
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert "warning" in relaxed.stdout and "contact.test_stale" in relaxed.stdout
+    strict = validate("--strict", str(knowledge_copy))
+    assert strict.returncode == 1
+    message = next(line for line in strict.stderr.splitlines() if "contact.test_stale" in line)
+    assert "knowledge/local_settings.yml" in message and "2024-01-15" in message and "18 months" in message
+    assert "https://www.rutland.gov.uk/my-services/health-and-family/childrens-social-care/" in message  # where to check
+    assert "Traceback" not in strict.stderr
+
+
+def test_strict_passes_on_the_real_files_today_and_fails_once_they_are_stale(capsys):
+    from kb.validate import main
+    assert main(["--strict"]) == 0
+    assert main(["--strict", "--today", "2028-07-01"]) == 1
+    err = capsys.readouterr().err
+    assert "contact.csc_rutland" in err and "https://www.rutland.gov.uk/" in err
+
+
+def test_months_after():
+    import datetime as dt
+    from kb.contacts import months_after, older_than_months
+    assert months_after(dt.date(2026, 12, 1), 18) == dt.date(2028, 6, 1)
+    assert months_after(dt.date(2026, 8, 31), 18) == dt.date(2028, 2, 29)
+    assert not older_than_months(dt.date(2026, 12, 1), 18, today=dt.date(2028, 6, 1))
+    assert older_than_months(dt.date(2026, 12, 1), 18, today=dt.date(2028, 6, 2))
 
 
 def test_missing_file(knowledge_copy):
