@@ -1,6 +1,7 @@
 """One Rasa server (with its action server) for all channel tests: REST, the web chat, Slack (talking to
 a fake Slack Web API) and Teams (trusting a fake OpenID publisher, replying to a fake Bot Connector).
-All on 127.0.0.1; the credentials file is written by channels/credentials.py, as `make run` does.
+All on 127.0.0.1; the credentials file is written by channels/credentials.py and conversations are
+kept in the redacting SQLite store, as `make run` does.
 Slack's replay store is a real Redis (redis-server on a free port, in a temporary folder) when
 redis-server is installed, as in production; else the in-process fallback, as `make run` has."""
 from __future__ import annotations
@@ -81,7 +82,11 @@ def assistant(tmp_path_factory, fake_slack, fake_microsoft, redis_url):
     path = tmp_path_factory.mktemp("channels") / "credentials.yml"
     notes = credentials.write(path, env, extra={"channels.teams.TeamsChannel": {"key_refresh_seconds": 0}})
     assert [n.split(":")[1].split(",")[0].strip() for n in notes] == ["on", "on", "on"], notes
-    with running_assistant(credentials=path, extra_env=env, log_dir=ROOT / "results" / "logs" / "channels") as running:
+    database = path.parent / "conversations.db"  # the store `make run` ships with
+    store = {"type": "production.tracker_store.RedactingSQLTrackerStore", "dialect": "sqlite", "db": str(database)}
+    with running_assistant(credentials=path, extra_env=env, log_dir=ROOT / "results" / "logs" / "channels",
+                           tracker_store=store) as running:
+        running.database, running.log_dir = database, ROOT / "results" / "logs" / "channels"
         running.metadata_fetches_at_start = fake_microsoft.count("/openid")
         running.redis_url = redis_url
         yield running
