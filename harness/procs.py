@@ -64,6 +64,41 @@ def descendants(pid: int) -> List[int]:
     return found
 
 
+def children(pid: int) -> List[int]:
+    """The direct children of pid."""
+    return [child for child, parent in _parents().items() if parent == pid]
+
+
+def alive(pid: int) -> bool:
+    """True while pid exists and is not a zombie (exited, not yet reaped). A killed multi-threaded
+    process shows its main thread as a zombie while the other threads still exit, holding its open
+    files (a listening socket still accepts connections): alive until every thread is gone."""
+    try:
+        if _stat_fields(pid)[0] != "Z":
+            return True
+        for task in (PROC / str(pid) / "task").iterdir():
+            state = (task / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state != "Z":
+                return True
+    except (OSError, IndexError):
+        pass
+    return False
+
+
+def group_members(pgid: int) -> List[int]:
+    """The processes of process group pgid that are alive (zombies left out)."""
+    members = []
+    for entry in PROC.iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = _stat_fields(int(entry.name))
+                if int(fields[2]) == pgid and fields[0] != "Z":
+                    members.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
+                continue
+    return members
+
+
 def memory_mb(pid: int) -> Dict[str, float]:
     """Resident memory in MB: of the process, of it with its children, and its peak."""
     tree = descendants(pid)

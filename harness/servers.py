@@ -94,8 +94,9 @@ def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, ext
     if not Path(model).exists():
         raise FileNotFoundError(f"{model} is missing: run `make train` first")
     actions_port, rasa_port = free_port(), free_port()
+    # Both servers on the loopback interface only (Rasa and rasa_sdk default to 0.0.0.0).
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
-           **(extra_env or {})}  # extra_env wins
+           "SANIC_HOST": "127.0.0.1", **(extra_env or {})}  # extra_env wins
     log_dir = Path(log_dir or ROOT / "results" / "logs")
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints_file = endpoints or _endpoints_for(actions_port, log_dir, tracker_store)
@@ -107,7 +108,8 @@ def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, ext
             env, log_dir / "actions.log")
         assistant.processes["rasa"] = _spawn(
             [_python(), "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints_file),
-             "--credentials", str(credentials or ROOT / "credentials.yml"), "--port", str(rasa_port), *rasa_args],
+             "--credentials", str(credentials or ROOT / "credentials.yml"), "--interface", "127.0.0.1",
+             "--port", str(rasa_port), *rasa_args],
             env, log_dir / "rasa.log")
         wait_until_up(f"{assistant.actions_url}/health", assistant.processes["actions"], timeout)
         assistant.ready_in["actions"] = time.monotonic() - start

@@ -48,8 +48,11 @@ def database_url(settings: Dict[str, str]) -> str:
 
 
 # --- secrets ---------------------------------------------------------------------------------
-SECRETS = ("DB_PASSWORD", "REDIS_PASSWORD", "ACTION_SERVER_SECRET", "RASA_AUTH_TOKEN", "RASA_JWT_SECRET")
-OPTIONAL_SECRETS = ("RASA_AUTH_TOKEN", "RASA_JWT_SECRET")  # blank is fine: the HTTP API is then off
+SECRETS = ("DB_PASSWORD", "REDIS_PASSWORD", "ACTION_SERVER_SECRET", "SENDER_ID_KEY", "RASA_AUTH_TOKEN",
+           "RASA_JWT_SECRET")
+# Blank is fine: without a token or JWT secret the HTTP API is off; without SENDER_ID_KEY the key file
+# var/sender_id.key is used (one machine). Set, they must be real secrets.
+OPTIONAL_SECRETS = ("SENDER_ID_KEY", "RASA_AUTH_TOKEN", "RASA_JWT_SECRET")
 MIN_SECRET_CHARS = 16
 GENERATE = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 _PLACEHOLDER_PARTS = ("change-me", "changeme", "change_me", "change me", "example", "placeholder",

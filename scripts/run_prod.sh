@@ -10,7 +10,8 @@ if [ ! -f "$ENV_FILE" ]; then
   echo "Creating $ENV_FILE from deploy/production.env.example with fresh secrets."
   secret() { python3 -c 'import secrets; print(secrets.token_hex(24))'; }
   sed -e "s/^DB_PASSWORD=.*/DB_PASSWORD=$(secret)/" -e "s/^REDIS_PASSWORD=.*/REDIS_PASSWORD=$(secret)/" \
-      -e "s/^ACTION_SERVER_SECRET=.*/ACTION_SERVER_SECRET=$(secret)/" deploy/production.env.example > "$ENV_FILE"
+      -e "s/^ACTION_SERVER_SECRET=.*/ACTION_SERVER_SECRET=$(secret)/" \
+      -e "s/^SENDER_ID_KEY=.*/SENDER_ID_KEY=$(secret)/" deploy/production.env.example > "$ENV_FILE"
   chmod 600 "$ENV_FILE"
 fi
 
@@ -21,5 +22,7 @@ while IFS='=' read -r key value; do
   export "$key=$value"
 done < "$ENV_FILE"
 
+# Refuse placeholder or short secrets before anything is installed or started.
+"${VENV:-.venv}/bin/python" -m production.topology check
 bash scripts/install_prod_services.sh
 exec "${VENV:-.venv}/bin/python" -m production.topology up

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from harness.servers import free_port
 from production import settings as production_settings
 from production.topology import ROOT, Topology, install_services
+from prod_checks import ask_checked  # noqa: E402 (tests/production is on sys.path, as tests/channels' fakes)
 
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
@@ -26,7 +27,7 @@ def _test_settings() -> dict:
         DB_PASSWORD="test-" + secrets.token_hex(8), PG_CLUSTER="rasatest",
         REDIS_HOST="127.0.0.1", REDIS_PORT="56379", REDIS_PASSWORD="test-" + secrets.token_hex(8), REDIS_DB="1",
         REDIS_DIR="/tmp/redis-rasa-test",
-        ACTION_SERVER_SECRET=secrets.token_hex(24), RASA_PORTS=f"{free_port()} {free_port()}",
+        ACTION_SERVER_SECRET=secrets.token_hex(24), SENDER_ID_KEY=secrets.token_hex(24), RASA_PORTS=f"{free_port()} {free_port()}",
         ACTION_SERVER_PORT=str(free_port()), NGINX_PORT=str(free_port()), RETENTION_DAYS="30")
 
 
@@ -69,11 +70,12 @@ def topology(settings, engine):
     running = Topology(settings, run_dir)
     try:
         running.up()
+        # Each replica's first answer is slow (TensorFlow traces its graphs, the action server loads
+        # the knowledge base): paid here, with a generous timeout, not by whichever test runs first.
+        for index in range(len(running.ports)):
+            ask_checked(running.replica(index), "warm-up-" + uuid.uuid4().hex, "who are UAVA?", "term.uava",
+                        running, timeout=300)
         yield running
     finally:
         running.down()
 
-
-@pytest.fixture
-def sender():
-    return "t-" + uuid.uuid4().hex
