@@ -384,6 +384,18 @@ def _stop_groups(processes: List[subprocess.Popen], others: List[int], sig: int,
     reap()
 
 
+def _log_tails(run_dir: Path, lines: int = 8) -> str:
+    """The last lines of each part's log that are not library deprecation warnings: why a part stopped."""
+    parts = []
+    for path in sorted(run_dir.glob("*.log")):
+        kept = [line for line in path.read_text(errors="replace").splitlines()
+                if line.strip() and "Deprecat" not in line and "declare_namespace" not in line
+                and not line.startswith("  ")]
+        if kept:
+            parts.append(f"--- {path.name}:\n" + "\n".join(kept[-lines:]))
+    return "\n".join(parts)
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
     if argv[:1] == ["rasa-run"]:
@@ -428,6 +440,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     except (RuntimeError, TimeoutError) as error:
         print(f"The topology could not start: {error}; see {run_dir}/*.log", file=sys.stderr)
+        print(_log_tails(run_dir), file=sys.stderr)
         return 1
     finally:
         stopping.append(0)
