@@ -28,8 +28,9 @@ start_postgres() {
   if ! pg_lsclusters -h | awk '{print $1" "$2}' | grep -qx "$version $PG_CLUSTER"; then
     pg_createcluster "$version" "$PG_CLUSTER" -p "$DB_PORT" -- --auth-local=peer --auth-host=scram-sha-256 >/dev/null
   fi
-  # Loopback only.
-  sed -i "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" "/etc/postgresql/$version/$PG_CLUSTER/postgresql.conf"
+  # Loopback only, on DB_PORT (also when the cluster was made earlier with another port).
+  sed -i -e "s/^#\?listen_addresses.*/listen_addresses = '127.0.0.1'/" -e "s/^port = .*/port = $DB_PORT/" \
+    "/etc/postgresql/$version/$PG_CLUSTER/postgresql.conf"
   if ! pg_lsclusters -h | awk -v c="$PG_CLUSTER" '$2==c {print $4}' | grep -q online; then
     pg_ctlcluster "$version" "$PG_CLUSTER" start
   fi

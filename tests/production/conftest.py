@@ -21,11 +21,17 @@ from prod_checks import ask_checked  # noqa: E402 (tests/production is on sys.pa
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
+# PostgreSQL's and Redis's ports are fixed, so they lie below Linux's ephemeral range (32768-60999, where
+# free_port() and every outgoing connection take theirs): a port there was once taken by another
+# test's server and PostgreSQL could not start.
+DB_PORT, REDIS_PORT = "25432", "26379"
+
+
 def _test_settings() -> dict:
     return dict(
-        DB_HOST="127.0.0.1", DB_PORT="55432", DB_NAME="rasa_prod_test", DB_USER="rasa_test",
+        DB_HOST="127.0.0.1", DB_PORT=DB_PORT, DB_NAME="rasa_prod_test", DB_USER="rasa_test",
         DB_PASSWORD="test-" + secrets.token_hex(8), PG_CLUSTER="rasatest",
-        REDIS_HOST="127.0.0.1", REDIS_PORT="56379", REDIS_PASSWORD="test-" + secrets.token_hex(8), REDIS_DB="1",
+        REDIS_HOST="127.0.0.1", REDIS_PORT=REDIS_PORT, REDIS_PASSWORD="test-" + secrets.token_hex(8), REDIS_DB="1",
         REDIS_DIR="/tmp/redis-rasa-test",
         ACTION_SERVER_SECRET=secrets.token_hex(24), SENDER_ID_KEY=secrets.token_hex(24), RASA_PORTS=f"{free_port()} {free_port()}",
         ACTION_SERVER_PORT=str(free_port()), NGINX_PORT=str(free_port()), RETENTION_DAYS="30")
