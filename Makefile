@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 RASA := $(PY) -m rasa
 SPACY_MODEL := .spacy/en_safeguarding
 MODEL := models/assistant.tar.gz
-GENERATED := data/nlu/generated/glossary.yml
+GENERATED := data/nlu/generated/glossary.yml data/nlu/generated/areas.yml
 KNOWLEDGE := $(wildcard knowledge/*.yml)
 TRAINING := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED)
 export PYTHONPATH := $(CURDIR)
@@ -42,7 +42,7 @@ $(VENV)/.installed: requirements.txt scripts/find_python.sh
 $(SPACY_MODEL)/meta.json: $(VENV)/.installed $(KNOWLEDGE) scripts/build_spacy_pipeline.py kb/*.py
 	$(PY) scripts/build_spacy_pipeline.py $(SPACY_MODEL)
 
-$(GENERATED): $(VENV)/.installed $(KNOWLEDGE) scripts/generate_nlu.py
+$(GENERATED) &: $(VENV)/.installed $(KNOWLEDGE) scripts/generate_nlu.py
 	$(PY) scripts/generate_nlu.py
 
 setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json $(GENERATED)

@@ -12,7 +12,7 @@ from actions.conversation import Turn
 from actions.knowledge import knowledge
 from actions.replies import Reply
 from actions.risk import NO_RISK, Risk
-from actions.safety_net import assess_risk, privacy_reminder, safety_messages, urgent_reply
+from actions.safety_net import assess_risk, privacy_reminder, safety_messages, urgent_area, urgent_reply
 from kb import KnowledgeBase
 
 logger = logging.getLogger(__name__)
@@ -53,7 +53,8 @@ class KnowledgeAction(Action):
             risk = assess_risk(kb, turn.text) if turn.typed else NO_RISK
             replaced = self.urgent_itself or (risk.urgent and self.answers_risk_in_full(turn))
             if replaced:
-                reply = urgent_reply(kb, risk, None if self.urgent_itself else self.sure_answer(kb, turn))
+                area = urgent_area(kb, turn.text if turn.typed else "", turn.slots, turn.user_key)
+                reply = urgent_reply(kb, risk, None if self.urgent_itself else self.sure_answer(kb, turn), area)
                 reminder = privacy_reminder(kb, turn.text)  # after the emergency guidance, never before
                 reply.texts[1:1] = [reminder] if reminder else []
             else:
@@ -80,7 +81,7 @@ class KnowledgeAction(Action):
         return not (self.in_flow or turn.active_loop)
 
     def preamble(self, kb: KnowledgeBase, turn: Turn, risk: Risk = NO_RISK) -> List[str]:
-        return safety_messages(kb, turn.text, risk=risk) if turn.typed else []
+        return safety_messages(kb, turn.text, risk=risk, slots=turn.slots, user_key=turn.user_key) if turn.typed else []
 
     @staticmethod
     def apology(kb: Optional[KnowledgeBase]) -> str:

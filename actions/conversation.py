@@ -13,9 +13,19 @@ from kb import records as r
 FOLLOW_UP = re.compile(r"^\s*(and|what about|how about|same for|also|ok and|what of)\b", re.I)
 FINDINGS_WORDS = re.compile(r"\b(found|findings|lessons? learn\w*|what worked|audit (say|said|show|showed|find))\b", re.I)
 WHAT_IS = re.compile(r"^\W*(what\s+is|what's|whats|what\s+are|what\s+does\b.*\bmean|define|definition\s+of|"
+                     r"who\s+(is|are)\b(?=(\W+\w+){1,4}\W*$)|"  # "who are UAVA?", "who is the LADO?": short ones only
                      r"meaning\s+of|explain\s+what|what\s+do\s+(we|you)\s+mean\s+by)\b", re.I)
 PRACTICE = re.compile(r"^\W*(how|should|must|when|why|do|does|is\s+it|who\s+should|what\s+should)\b", re.I)
 PRONOUN = re.compile(r"\b(them|they|it|that|this|those|there|he|she)\b", re.I)
+
+
+def latest_user_key(tracker: Tracker) -> Optional[str]:
+    """The `user_key` the Slack or Teams channel put in the latest message's metadata, if any."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") == "user":
+            key = (event.get("metadata") or {}).get("user_key")
+            return key if isinstance(key, str) else None
+    return None
 
 
 @dataclass
@@ -30,6 +40,7 @@ class Turn:
     active_loop: Optional[str] = None   # a form in progress (the self-check, a feedback comment)
     slots: Dict[str, Any] = field(default_factory=dict)
     ranking: List[Tuple[str, float]] = field(default_factory=list)  # (intent, confidence), best first
+    user_key: Optional[str] = None      # Slack, Teams: a keyed hash of the person's id (never the id)
 
     @classmethod
     def from_tracker(cls, tracker: Tracker) -> "Turn":
@@ -48,6 +59,7 @@ class Turn:
             slots=dict(tracker.slots),
             ranking=[(i.get("name"), float(i.get("confidence") or 0.0))
                      for i in message.get("intent_ranking") or [] if i.get("name")],
+            user_key=latest_user_key(tracker),
         )
 
     @property

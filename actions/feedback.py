@@ -12,7 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import Turn
+from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
 from actions.out_of_context import answer_if_question
 from actions.replies import payload
@@ -33,7 +33,8 @@ class ActionFeedback(Action):
         entries = list(tracker.get_slot("last_entries") or [])
         kb = knowledge()
         messages = kb.messages
-        for text in safety_messages(kb, tracker.latest_message.get("text") or ""):  # "thanks, but he hit her again"
+        for text in safety_messages(kb, tracker.latest_message.get("text") or "",  # "thanks, but he hit her again"
+                                    slots=tracker.slots, user_key=latest_user_key(tracker)):
             dispatcher.utter_message(text=text)
         if helpful and not entries:  # "cheers, really useful" with no answer to rate: just thanks
             dispatcher.utter_message(text=messages["thanks"])
@@ -66,7 +67,8 @@ class ActionFeedbackComment(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         comment = tracker.get_slot("feedback_comment")
         kb = knowledge()
-        for text in safety_messages(kb, str(comment or "")):  # a comment is a message too
+        for text in safety_messages(kb, str(comment or ""), slots=tracker.slots,  # a comment is a message too
+                                    user_key=latest_user_key(tracker)):
             dispatcher.utter_message(text=text)
         if not comment or comment == SKIPPED or str(comment).startswith("/"):
             dispatcher.utter_message(text=kb.messages["feedback_thanks"])

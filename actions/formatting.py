@@ -5,7 +5,7 @@ Markdown is kept to *bold* and numbered lists, which Slack, Teams and the web pa
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterable, List, Optional
+from typing import Iterable, List, Optional, Tuple
 
 from kb import KnowledgeBase
 from kb import records as r
@@ -19,11 +19,35 @@ FINDING_HEADINGS = (
 )
 
 
-def source_line(kb: KnowledgeBase, refs: Iterable[r.SourceRef], ids: Iterable[str]) -> str:
+def day(date: dt.date) -> str:
+    return f"{date.day} {date:%b %Y}"
+
+
+def freshness(kb: KnowledgeBase, refs: Iterable[r.SourceRef], ids: Iterable[str],
+              today: Optional[dt.date] = None) -> str:
+    """How fresh an answer is: "From the FSA audit briefing (Jan 2019); next review due 25 Nov 2027",
+    or "...; due for review (since 25 Nov 2025)" once an entry's review_date has passed."""
+    today = today or dt.date.today()
+    documents = [kb.sources.get(ref.document) for ref in refs]
+    dated = [f"the {d.short} ({d.dated})" for d in dict.fromkeys(d for d in documents if d) if d.dated]
+    reviews = [getattr(kb.entry(i), "review_date", None) for i in ids]
+    reviews = [d for d in reviews if isinstance(d, dt.date)]
+    parts = [f"From {' and '.join(dated)}"] if dated else []
+    if reviews:
+        due = min(reviews)
+        parts.append(f"due for review (since {day(due)})" if due < today else f"next review due {day(due)}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] if text else ""
+
+
+def source_line(kb: KnowledgeBase, refs: Iterable[r.SourceRef], ids: Iterable[str],
+                today: Optional[dt.date] = None) -> str:
+    refs, ids = list(refs), list(dict.fromkeys(ids))
     labels = list(dict.fromkeys(kb.source_label(ref) for ref in refs))
-    ids = list(dict.fromkeys(ids))
     line = f"Source: {'; '.join(labels)}"
-    return f"{line} (ref: {', '.join(ids)})" if ids else line
+    line = f"{line} (ref: {', '.join(ids)})" if ids else line
+    fresh = freshness(kb, refs, ids, today)
+    return f"{line}. {fresh}." if fresh else line
 
 
 def link_text(link: r.Link) -> str:
@@ -104,44 +128,122 @@ def agencies(kb: KnowledgeBase, entries: List[r.Agency]) -> str:
     return "\n".join(lines)
 
 
+# What a contact of each service should hold; a missing one is named as "not held here".
+EXPECTED = {"referral_form": ("url",), "police": ("phones",), "emergency": ("phones",),
+            "out_of_hours": ("phones", "out_of_hours")}
+EXPECTED_DEFAULT = ("phones", "hours", "url")
+FIELD_NAMES = {"phones": "phone number", "hours": "opening hours", "url": "web address",
+               "out_of_hours": "out-of-hours route"}
+
+
 def contact(kb: KnowledgeBase, entry: r.Contact, today: Optional[dt.date] = None) -> str:
-    today = today or dt.date.today()
-    if not entry.value:
-        procedures = kb.links["link.llr_procedures"].url
-        return f"- {entry.name}: not held here. Find it in the LLR procedures: {procedures}"
-    line = f"- {entry.name}: {entry.value} (checked {entry.last_checked:%d %b %Y})"
-    if entry.last_checked and (today - entry.last_checked).days > kb.max_age_days:
-        line += " - this may be out of date; please check it"
-    return line
+    """One contact: its name, every phone, the hours and out-of-hours route, the name as published,
+    the web address and how to refer, as held; what is not held is said, with the procedures; a
+    small-print source line with the date it was checked (and a warning once that is long ago)."""
+    procedures = kb.links["link.llr_procedures"].url
+    lines = [f"*{entry.name}*"]
+    if not entry.has_value:
+        lines.append(f"- Not held here. Find it in the LLR procedures: {procedures}")
+        lines.extend(f"- {kb.contacts[other].name}: {kb.contacts[other].value}" for other in entry.see_also
+                     if other in kb.contacts and kb.contacts[other].value)
+        lines.append(f"Source: {kb.source_label(entry.source)} (ref: {entry.id})")
+        return "\n".join(lines)
+    where = entry.source_url or (kb.sources[entry.source.document].url if entry.source.document in kb.sources else "")
+    if entry.last_checked and kb.contact_check_overdue(entry, today):
+        lines.append(f"This number was last checked on {day(entry.last_checked)}; check it on "
+                     f"{where or kb.source_label(entry.source)} before you rely on it.")
+    if entry.phones:
+        lines.append(f"- Phone{'s' if len(entry.phones) > 1 else ''}: {', '.join(entry.phones)}")
+    for label, value in (("Published as", entry.published_name), ("Hours", entry.hours),
+                         ("Out of hours", entry.out_of_hours), ("Email", entry.email), ("Web", entry.url),
+                         ("How to refer", entry.referral_route), ("Sources differ", entry.conflict)):
+        if value:
+            lines.append(f"- {label}: {value}")
+    missing = [FIELD_NAMES[f] for f in EXPECTED.get(entry.service, EXPECTED_DEFAULT) if not getattr(entry, f)]
+    if missing:
+        lines.append(f"- Not held here: {', '.join(missing)}. See the LLR procedures: {procedures}")
+    checked = f". Checked {day(entry.last_checked)}" if entry.last_checked else ""
+    against = f" against {entry.checked_against}" if checked and entry.checked_against else ""
+    lines.append(f"Source: {kb.source_label(entry.source)}{f', {where}' if where else ''}{checked}{against} "
+                 f"(ref: {entry.id})")
+    return "\n".join(lines)
 
 
-def urgent_guidance(kb: KnowledgeBase, brief: bool = False) -> str:
+def local_contact(kb: KnowledgeBase, area: str, service: str) -> Tuple[str, List[r.Contact]]:
+    """One area's contact for the urgent guidance, on one line: its number, its hours, and the area's
+    out-of-hours number when that is another one. ("", []) if the area has none with a number."""
+    found = kb.contact_for(area, service)
+    if not found or not found.value or found.area != area:
+        return "", []
+    text, used = f"{found.name}: {found.value}", [found]
+    after_hours = kb.contact_for(area, "out_of_hours") if service == "front_door" else None
+    if after_hours and (after_hours.area != area or not after_hours.phones):
+        after_hours = None
+    hours = found.hours or (after_hours.hours if after_hours and after_hours.phones[0] in found.phones else None)
+    if hours:
+        text += f" ({hours})"
+    if after_hours and (after_hours.phones[0] not in found.phones or not found.hours and after_hours.hours):
+        used.append(after_hours)
+    if after_hours and after_hours.phones[0] not in found.phones:
+        text += f"; out of hours: {after_hours.phones[0]}"
+    return text, used
+
+
+def urgent_guidance(kb: KnowledgeBase, brief: bool = False, area: Optional[str] = None,
+                    today: Optional[dt.date] = None) -> str:
+    """The emergency guidance. Its local step names the front door of the practitioner's area when it
+    is known, else of all three areas, with where each number comes from in small print."""
     guidance = kb.urgent
-    lines = [f"*{guidance.title}*"] + _steps(kb, guidance.steps, brief)
+    steps, used = _steps(kb, guidance.steps, brief, area)
+    lines = [f"*{guidance.title}*"] + steps
     if not brief:
         lines.append(kb.messages["disclaimer"])
-        lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id]))
+        lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id], today))
+    if used:
+        lines.append(local_sources(kb, used))
     return "\n".join(lines)
+
+
+def local_sources(kb: KnowledgeBase, used: List[r.Contact]) -> str:
+    """'Source: <page>, checked <date> (ref: ...)' for the local numbers in an answer, one line."""
+    parts = []
+    for label in dict.fromkeys(kb.source_label(c.source) for c in used):
+        dates = [c.last_checked for c in used if kb.source_label(c.source) == label and c.last_checked]
+        parts.append(f"{label}, checked {day(min(dates))}" if dates else label)
+    return f"Source: local numbers from {'; '.join(parts)} (ref: {', '.join(dict.fromkeys(c.id for c in used))})"
 
 
 def child_guidance(kb: KnowledgeBase) -> str:
     guidance = kb.child_guidance
-    lines = [f"*{guidance.title}*"] + _steps(kb, guidance.steps, brief=False)
+    steps, _ = _steps(kb, guidance.steps, brief=False)
+    lines = [f"*{guidance.title}*"] + steps
     lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id]))
     return "\n".join(lines)
 
 
-def _steps(kb: KnowledgeBase, steps, brief: bool) -> List[str]:
-    """Numbered steps, each with its contact numbers and link."""
-    lines = []
+def _steps(kb: KnowledgeBase, steps, brief: bool, area: Optional[str] = None) -> Tuple[List[str], List[r.Contact]]:
+    """Numbered steps, each with its contact numbers and link; and the local contacts named. A step's
+    local contacts (one per area) are narrowed to the practitioner's area when it is known."""
+    lines, used = [], []
     for number, step in enumerate(steps, start=1):
         text = step.text.split(". ")[0].rstrip(".") + "." if brief else step.text
         extra = []
-        for contact_id in ((step.contact,) if step.contact else ()) + tuple(step.contacts):
-            found = kb.contact_value(contact_id)
-            if found and found.value not in text:
-                extra.append(f"{found.name}: {found.value}")
+        ids = ((step.contact,) if step.contact else ()) + tuple(step.contacts)
+        named = [kb.contacts[i] for i in ids if i in kb.contacts]
+        local = [c for c in named if c.area in r.LOCAL_AREAS]
+        for found in named:
+            if found in local or not found.value or found.value in text:
+                continue
+            extra.append(f"{found.name}: {found.value}")
+        if local:
+            areas = [area] if area in r.LOCAL_AREAS else [a for a in r.LOCAL_AREAS if any(c.area == a for c in local)]
+            for service in dict.fromkeys(c.service for c in local):
+                for each in areas:
+                    said, contacts = local_contact(kb, each, service)
+                    if said:
+                        extra.append(said)
+                        used.extend(contacts)
         if step.link:
             extra.append(kb.links[step.link].url)
         lines.append(f"{number}. {text}" + (f" ({'; '.join(extra)})" if extra else ""))
-    return lines
+    return lines, used

@@ -1,16 +1,20 @@
 """Definitions, glossary terms, links, contacts, the audit itself, and where an answer came from."""
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Dict, List, Tuple
+from typing import Dict, List, Optional, Tuple
 
-from actions import formatting
+from rasa_sdk.events import SlotSet
+
+from actions import areas, coverage, formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.coverage import decline
 from actions.knowledge import searcher
-from actions.replies import Reply, entry_button, related_buttons
+from actions.replies import Reply, entry_button, payload, related_buttons
 from kb import KnowledgeBase
+from kb import records as r
 from kb.text import normalise
 
 WHOLE = re.compile(r"\b(whole|full|complete|entire)\b.*\bdefinition|\bdefinition in full\b", re.I)
@@ -117,15 +121,117 @@ class ActionAudit(KnowledgeAction):
 
 
 class ActionContacts(KnowledgeAction):
+    """Contact questions and the area chosen for them (intent choose_area, or "not sure" typed after the
+    question). The contacts are those of the practitioner's area for the service asked (with no service
+    named: the front door, out of hours and the LADO); with no area known, it asks for one."""
+
     action_name = "action_contacts"
+    checks_coverage = False  # a contact question naming an uncovered subject (the LADO) is checked below
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        contacts = list(kb.contacts.values())
-        lines = ["*Contacts* (from the local settings; check before you rely on them)"]
-        lines += [formatting.contact(kb, c) for c in contacts]
-        lines.append(formatting.source_line(kb, [c.source for c in contacts], [c.id for c in contacts]))
-        return Reply(["\n".join(lines)], related_buttons(kb, ["referrals", "uava"]), None, "contacts",
-                     list(kb.contacts))
+        pending = turn.slots.get("contact_request") if isinstance(turn.slots.get("contact_request"), dict) else None
+        services = areas.services_in(turn.text) if turn.typed else []
+        if not services and pending and turn.intent in ("choose_area", "not_sure"):
+            services = [s for s in pending.get("services") or [] if s in r.SERVICES]
+        named, not_sure = self.named_areas(kb, turn, pending)
+        if services and not areas.needs_area(services):  # NSPCC, Childline, domestic abuse, 999: no area needed
+            return self.checked(kb, turn, contacts_reply(kb, None, services), services)
+        if not_sure:
+            return not_sure_reply(kb, services)
+        if named:
+            remember = named[0] if len(named) == 1 else None
+            areas.remember(turn.user_key, remember)
+            replies = [contacts_reply(kb, a, services or list(areas.DEFAULT_SERVICES), remember) for a in named[:3]]
+            return self.checked(kb, turn, _joined(replies), services)
+        known = areas.known_area(turn.slots, turn.user_key)
+        if known:
+            reply = contacts_reply(kb, known, services or list(areas.DEFAULT_SERVICES), known)
+            remembered = kb.messages["area_remembered"].format(area=areas.area_title(kb, known))
+            reply.texts[0] = f"{remembered}\n{reply.texts[0]}"  # one message: Slack posts each text apart
+            return self.checked(kb, turn, reply, services)
+        return Reply([kb.messages["area_question"]], area_buttons(kb),
+                     events=[SlotSet("contact_request", {"services": services})])
+
+    @staticmethod
+    def named_areas(kb: KnowledgeBase, turn: Turn, pending) -> Tuple[List[str], bool]:
+        """The areas the message names (a button sends the area's key), and whether it says "not sure"."""
+        values = turn.values("area")
+        not_sure = areas.NOT_SURE in values or (turn.intent == "not_sure" and pending is not None)
+        named = [v for v in values if v in r.LOCAL_AREAS]
+        for value in values:
+            named += kb.areas_in(value) if value not in r.LOCAL_AREAS + (areas.NOT_SURE,) else []
+        named += kb.areas_in(turn.text) if turn.typed else []
+        return list(dict.fromkeys(named)), not_sure and not named
+
+    @staticmethod
+    def checked(kb: KnowledgeBase, turn: Turn, reply: Reply, services: List[str]) -> Reply:
+        """A subject the audit does not cover (the LADO, allegations) still gets the contacts held for it,
+        with a pointer to the procedures for the process; a question naming no service a contact is held
+        for is checked as any other answer."""
+        if not turn.typed:
+            return reply
+        gaps = kb.gaps_in(turn.text)
+        if gaps and services:
+            gap = gaps[0]
+            link = kb.links.get(gap.link) if gap.link else None
+            link = link if link and link.url else kb.links["link.llr_procedures"]
+            pointer = kb.messages["procedure_pointer"].format(subject=gap.subject, title=link.title, url=link.url)
+            return coverage.with_last_line(reply, pointer)
+        return coverage.checked(kb, turn, reply)
+
+
+def _joined(replies: List[Reply]) -> Reply:
+    first = replies[0]
+    return Reply([t for reply in replies for t in reply.texts], first.buttons, first.topic, first.kind,
+                 [e for reply in replies for e in reply.entries], events=[e for reply in replies for e in reply.events])
+
+
+def area_buttons(kb: KnowledgeBase, exclude: Tuple[str, ...] = (), not_sure: bool = True) -> List[Dict[str, str]]:
+    buttons = [{"title": areas.area_title(kb, a), "payload": payload("choose_area", area=a)}
+               for a in r.LOCAL_AREAS if a not in exclude and kb.area(a)]
+    if not_sure:
+        buttons.append({"title": kb.messages["area_button_not_sure"], "payload": payload("choose_area", area=areas.NOT_SURE)})
+    return buttons
+
+
+def contacts_reply(kb: KnowledgeBase, area: Optional[str], services: List[str], remember: Optional[str] = None,
+                   today: Optional[dt.date] = None) -> Reply:
+    """One message per area: its contacts for the services asked, each with its source and check date."""
+    found: List[r.Contact] = []
+    for service in services:
+        chosen = kb.contact_for(area, service)
+        if chosen and chosen not in found:
+            found.append(chosen)
+    title = (kb.messages["area_contacts"].format(area=areas.area_title(kb, area)) if area in r.LOCAL_AREAS
+             else kb.messages["contacts_title"])
+    text = "\n".join([title] + [formatting.contact(kb, c, today or areas.today()) for c in found])
+    events = [SlotSet("contact_request", None)] + ([SlotSet("area", remember)] if remember else [])
+    buttons = area_buttons(kb, exclude=(area,), not_sure=False) if area in r.LOCAL_AREAS else []
+    buttons = related_buttons(kb, ["referrals"], buttons)
+    return Reply([text], buttons, None, "contacts", [c.id for c in found], events=events)
+
+
+def not_sure_reply(kb: KnowledgeBase, services: List[str]) -> Reply:
+    """Which council covers which area (quoted, with its source), then each area's contacts."""
+    local = [a for a in (kb.area(key) for key in r.LOCAL_AREAS) if a]
+    lines = [kb.messages["area_not_sure"]]
+    for record in local:
+        council = f"{record.council}. " if record.council else ""
+        districts = f" District and borough councils: {', '.join(record.districts)}." if record.districts else ""
+        lines.append(f"- {record.name}: {council}{record.covers}{districts}")
+    whole = kb.area("llr")
+    if whole and whole.note:
+        lines.append(whole.note)
+    shown = local + ([whole] if whole and whole.note else [])
+    checked = min(a.last_checked for a in shown)
+    lines.append(f"Source: {'; '.join(dict.fromkeys(kb.source_label(a.source) for a in shown))}. "
+                 f"Checked {formatting.day(checked)} (ref: {', '.join(a.id for a in shown)})")
+    wanted = [s for s in services if s in areas.AREA_SERVICES] or ["front_door"]
+    replies = [contacts_reply(kb, a.area, wanted) for a in local]
+    texts = ["\n".join(lines)] + [t for reply in replies for t in reply.texts]
+    entries = [a.id for a in shown] + [e for reply in replies for e in reply.entries]
+    return Reply(texts, area_buttons(kb, not_sure=False), None, "contacts", entries,
+                 events=[SlotSet("contact_request", None)])
 
 
 class ActionSource(KnowledgeAction):

@@ -7,6 +7,7 @@ from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.learning import PathSession, in_progress, path_buttons
 from actions.out_of_context import answer_out_of_context
+from actions.reference import ActionContacts
 from actions.replies import Reply, payload
 from actions.self_check import FORM, is_paused, progress
 from kb import KnowledgeBase
@@ -19,6 +20,8 @@ class ActionResume(KnowledgeAction):
     in_flow = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
+        if turn.intent == "not_sure" and isinstance(turn.slots.get("contact_request"), dict):
+            return ActionContacts().answer(kb, turn)  # "not sure" to "which area is this for?"
         learning = turn.slots.get("learning")
         if turn.intent == "stop" and in_progress(learning):
             return Reply([kb.messages["learning_stopped"]], events=[SlotSet("activity", None)])

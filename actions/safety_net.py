@@ -2,15 +2,19 @@
 from __future__ import annotations
 
 import functools
+import logging
 import re
-from typing import List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
+from actions import areas
 from actions.formatting import checklist, child_guidance, urgent_guidance
 from actions.replies import Reply, related_buttons
 from actions.risk import NO_RISK, Risk, detector
 from kb import KnowledgeBase
 from kb.text import normalise
 from privacy import find_identifiers, REMINDER_KINDS, describe
+
+logger = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
@@ -56,31 +60,47 @@ def privacy_reminder(kb: KnowledgeBase, text: str) -> Optional[str]:
     return kb.messages["privacy_reminder"].format(kinds=describe(dict.fromkeys(kinds)))
 
 
-def risk_messages(kb: KnowledgeBase, risk: Risk) -> List[str]:
+def urgent_area(kb: KnowledgeBase, text: str, slots: Optional[Dict] = None, user_key: Optional[str] = None) -> Optional[str]:
+    """The area whose front door the urgent guidance names: the one the message itself names, else the
+    practitioner's (this conversation's, or remembered for the person); None (all three) when unknown."""
+    try:
+        named = kb.areas_in(text) if text else []
+        return named[0] if len(named) == 1 else areas.known_area(slots or {}, user_key)
+    except Exception:  # noqa: BLE001 - never let this hold the guidance up: all three areas instead
+        logger.exception("Could not tell the area for the urgent guidance.")
+        return None
+
+
+def risk_messages(kb: KnowledgeBase, risk: Risk, area: Optional[str] = None) -> List[str]:
     """The short emergency guidance, and Childline when a child seems to be writing."""
     if not risk.urgent:
         return []
-    return [urgent_guidance(kb, brief=True)] + ([child_guidance(kb)] if risk.child and kb.child_guidance else [])
+    return [urgent_guidance(kb, brief=True, area=area)] + ([child_guidance(kb)] if risk.child and kb.child_guidance else [])
 
 
-def safety_messages(kb: KnowledgeBase, text: str, urgent: bool = True, risk: Optional[Risk] = None) -> List[str]:
+def safety_messages(kb: KnowledgeBase, text: str, urgent: bool = True, risk: Optional[Risk] = None,
+                    slots: Optional[Dict] = None, user_key: Optional[str] = None) -> List[str]:
     """What comes before any answer to a typed message: the emergency guidance when a child may be
-    in danger now (unless the answer is that guidance), then the privacy reminder."""
-    texts = risk_messages(kb, risk or assess_risk(kb, text)) if urgent else []
+    in danger now (unless the answer is that guidance), then the privacy reminder. `slots` and
+    `user_key` tell the practitioner's area, for the local front door."""
+    risk = (risk or assess_risk(kb, text)) if urgent else NO_RISK
+    texts = risk_messages(kb, risk, urgent_area(kb, text, slots, user_key) if risk.urgent else None)
     reminder = privacy_reminder(kb, text)
     return texts + ([reminder] if reminder else [])
 
 
-def urgent_reply(kb: KnowledgeBase, risk: Risk, answer: Optional[Reply] = None) -> Reply:
-    """The emergency guidance in full; then Childline for a child; for an adult, the answer to the
-    question they asked with it (when there is a sure one), else the referral checklist."""
+def urgent_reply(kb: KnowledgeBase, risk: Risk, answer: Optional[Reply] = None, area: Optional[str] = None) -> Reply:
+    """The emergency guidance in full (naming the front door of `area`, or of all three areas); then
+    Childline for a child; for an adult, the answer to the question they asked with it (when there is
+    a sure one), else the referral checklist."""
     then = kb.checklists[kb.urgent.then_checklist]
     buttons = related_buttons(kb, [then.topic, "uava", "voice_of_child"])
+    guidance = urgent_guidance(kb, area=area)
     if risk.child and kb.child_guidance:
-        return Reply([urgent_guidance(kb), child_guidance(kb)], buttons, then.topic, "urgent",
+        return Reply([guidance, child_guidance(kb)], buttons, then.topic, "urgent",
                      [kb.urgent.id, kb.child_guidance.id])
     if answer is not None:
-        return Reply([urgent_guidance(kb)] + list(answer.texts), answer.buttons, answer.topic, answer.kind,
+        return Reply([guidance] + list(answer.texts), answer.buttons, answer.topic, answer.kind,
                      [kb.urgent.id] + list(answer.entries), answer.term, answer.events)
-    return Reply([urgent_guidance(kb), checklist(kb, then)], buttons, then.topic, "checklist",
+    return Reply([guidance, checklist(kb, then)], buttons, then.topic, "checklist",
                  [kb.urgent.id, then.id])

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import formatting
 from actions.base import KnowledgeAction
-from actions.conversation import Turn
+from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
 from actions.replies import Reply, payload
 from actions.safety_net import assess_risk, safety_messages
@@ -103,7 +103,8 @@ class ValidateSelfCheckForm(FormValidationAction):
         kb = knowledge()
         text = (tracker.latest_message or {}).get("text") or ""
         risk = assess_risk(kb, text)
-        for message in safety_messages(kb, text, risk=risk):  # "no - and she's in danger now": safety first
+        for message in safety_messages(kb, text, risk=risk, slots=tracker.slots,  # "no - and she's in danger now"
+                                       user_key=latest_user_key(tracker)):   # : safety first
             dispatcher.utter_message(text=message)
         checklist, answers = progress(tracker.slots)
         # a disclosure is not an answer to the point: the same point is asked again
@@ -153,7 +154,8 @@ class ActionStopCheck(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         kb = knowledge()
-        for message in safety_messages(kb, (tracker.latest_message or {}).get("text") or ""):
+        for message in safety_messages(kb, (tracker.latest_message or {}).get("text") or "", slots=tracker.slots,
+                                       user_key=latest_user_key(tracker)):
             dispatcher.utter_message(text=message)
         checklist, answers = progress(tracker.slots)
         if checklist is not None:

@@ -1,7 +1,8 @@
 """A new session keeps the user's progress: a paused self-check and a learning path.
 
 Rasa starts a new session after an hour of silence (domain.yml, session_config) and clears the
-slots; this action carries the progress slots over so "continue learning" still works.
+slots; this action carries the progress slots over so "continue learning" still works, and the
+practitioner's area (Leicester, Leicestershire or Rutland) so that it is not asked again.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-PROGRESS_SLOTS = ("learning", "check_list", "check_answers", "activity")
+PROGRESS_SLOTS = ("learning", "check_list", "check_answers", "activity", "area")  # area: the practitioner's
 
 
 class ActionSessionStart(Action):

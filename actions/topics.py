@@ -80,10 +80,12 @@ class ActionAnswerTopic(KnowledgeAction):
             return findings_reply(kb, topic)
         buttons = related_buttons(kb, topic.related, [findings_button(topic)])
         # "what is a genogram?" asked as a record-keeping question: what it is, then the checklist
-        terms = [t for t in turn.mentioned_terms(kb) if topic.id in t.topics] if turn.asks_what_is else []
-        term_ids = [t.id for t in terms[:1]]
-        return Reply([formatting.term(kb, t) for t in terms[:1]] + texts, buttons, topic.id, "checklist",
-                     term_ids + list(topic.checklists), term_ids[0] if term_ids else None)
+        named = [t for t in turn.mentioned_terms(kb) if topic.id in t.topics][:1]
+        terms = named if turn.asks_what_is else []
+        term_ids = [t.id for t in terms]
+        # the term named is what "them" means next ("who are UAVA?", then "when should I refer to them?")
+        return Reply([formatting.term(kb, t) for t in terms] + texts, buttons, topic.id, "checklist",
+                     term_ids + list(topic.checklists), named[0].id if named else None)
 
 
 class ActionAnswerFindings(KnowledgeAction):

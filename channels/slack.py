@@ -8,9 +8,10 @@ credentials (channels/credentials.py writes them when SLACK_BOT_TOKEN and SLACK_
       # slack_api_url: optional; else $SLACK_API_URL, else https://slack.com/api/
 
 Webhook: POST /webhooks/slack/webhook (events and interactivity). Each thread is one conversation and
-every answer goes to the thread of the question. Each Slack event is handled once: retries and the
-second copy of a message (a `message` and an `app_mention` event for the same post) are acknowledged
-and dropped, on every replica and after a restart: the ids are kept in Redis when $REDIS_URL or
+every answer goes to the thread of the question. Each message carries a keyed hash of the person's
+Slack id (metadata `user_key`), by which the action server remembers their area across threads.
+Each Slack event is handled once: retries and the second copy of a message (a `message` and an
+`app_mention` event for the same post) are acknowledged and dropped, on every replica and after a restart: the ids are kept in Redis when $REDIS_URL or
 $REDIS_HOST is set (production), else in this process (channels/replay.py).
 
 A signed request whose body is not what Slack sends (a field of the wrong type, an id that is not
@@ -38,6 +39,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from channels import replay, slack_blocks
 from channels.replay import RecentIds  # noqa: F401 - the in-process store, importable from here as before
 from channels import guard
+from channels.identity import user_key
 from channels.rest import MAX_MESSAGE_CHARS, as_typed, clean_message, valid_sender
 
 logger = logging.getLogger(__name__)
@@ -288,8 +290,9 @@ class SlackChannel(SlackInput):
         if not self.limiter.allow(sender):
             work = output.send_text_message(sender, guard.TOO_FAST)
         else:
+            metadata = {"out_channel": channel, "thread_id": thread, **user_key("slack", user)}
             work = self._handle(on_new_message, UserMessage(text, output, sender, input_channel=self.name(),
-                                                            metadata={"out_channel": channel, "thread_id": thread}))
+                                                            metadata=metadata))
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -13,7 +13,8 @@ credentials (channels/credentials.py writes them when MICROSOFT_APP_ID and MICRO
 Webhook: POST /webhooks/teams/webhook. Nothing is fetched from Microsoft at start-up: the signing keys
 are fetched with the first activity. An activity whose token fails any check gets 401 and no answer.
 Each Teams conversation (a personal chat, a group chat, or a channel thread) and person is one Rasa
-conversation. Replies are posted with aiohttp to the activity's serviceUrl (checked against the token).
+conversation; each message carries a keyed hash of the person's id (metadata `user_key`), by which
+the action server remembers their area across chats. Replies are posted with aiohttp to the activity's serviceUrl (checked against the token).
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ from sanic.response import HTTPResponse
 
 from channels import teams_auth, teams_cards
 from channels import guard
+from channels.identity import user_key  # a keyed hash of the person's id, for the area memory
 from channels.rest import MAX_MESSAGE_CHARS, as_typed, clean_message, encodable, valid_sender
 from channels.teams_auth import AuthError, KeyCache, KeysUnavailable, TokenClient, TokenValidator
 
@@ -267,7 +269,8 @@ class TeamsChannel(InputChannel):
         else:
             work = self._handle(on_new_message, UserMessage(
                 text, output, sender, input_channel=self.name(),
-                metadata={"teams": {"conversation_type": (activity.get("conversation") or {}).get("conversationType")}}))
+                metadata={"teams": {"conversation_type": (activity.get("conversation") or {}).get("conversationType")},
+                          **user_key("teams", (activity.get("from") or {}).get("id"))}))
         task = asyncio.ensure_future(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

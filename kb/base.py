@@ -281,6 +281,35 @@ class KnowledgeBase:
         found = self.contacts_for(area, service)
         return next((c for c in found if c.has_value), found[0] if found else None)
 
+    def area_phrases(self) -> List[Tuple[str, str]]:
+        """(phrase, area key) for every way knowledge/ names a local area: its key, its name (without
+        the bracket), its council and the districts listed for it. Longest phrase first."""
+        found: Dict[str, str] = {}
+        for record in self.areas.values():
+            if record.area not in r.LOCAL_AREAS:
+                continue
+            names = [record.area, record.name.split(" (")[0]] + ([record.council] if record.council else [])
+            for name in names + list(record.districts):
+                found.setdefault(normalise(name), record.area)
+        return sorted(found.items(), key=lambda pair: -len(pair[0]))
+
+    def areas_in(self, text: str) -> List[str]:
+        """The local areas a message names ("in Rutland", "Charnwood"), in the order named. Glossary
+        terms that only contain an area's name ("Leicester, Leicestershire and Rutland", "University
+        Hospitals of Leicester") do not count."""
+        padded = f" {re.sub(r'[^a-z0-9]+', ' ', normalise(text))} "
+        for phrase, label, _ in self.mentions(text):
+            if label == "term":
+                padded = padded.replace(f" {re.sub(r'[^a-z0-9]+', ' ', phrase).strip()} ", "  ")
+        found: List[Tuple[int, str]] = []
+        for phrase, key in self.area_phrases():
+            words = f" {re.sub(r'[^a-z0-9]+', ' ', phrase).strip()} "
+            start = padded.find(words)
+            if start >= 0:
+                found.append((start, key))
+                padded = padded[:start] + " " * len(words) + padded[start + len(words):]
+        return list(dict.fromkeys(key for _, key in sorted(found)))
+
     def contact_check_overdue(self, contact: r.Contact, today: Optional[dt.date] = None) -> bool:
         """True if the contact was last checked more than max_age_days ago (show it with a warning)."""
         if not contact.last_checked:

@@ -41,6 +41,7 @@ class Source:
     url: Optional[str] = spec("url", nullable=True)
     sections: Tuple[str, ...] = spec("strs")
     note: str = spec("text", required=False, default="")
+    dated: Optional[str] = spec("text", required=False)  # when the document is from, as shown ("Jan 2019")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "not_covered
                 "learning_wrong", "learning_finished", "learning_no_question", "learning_stopped", "nothing_to_resume",
                 "feedback_question", "feedback_thanks", "feedback_ask_comment", "feedback_comment_thanks",
                 "not_covered_subject", "partly_covered", "way_forward", "procedure_pointer",
-                "definition_part", "whole_definition")
+                "definition_part", "whole_definition",
+                "area_question", "area_contacts", "area_remembered", "area_not_sure", "area_all",
+                "contacts_title", "area_button_not_sure")
 
 REVIEW_DATE = Section("review_date", "date", required=False)
 

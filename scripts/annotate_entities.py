@@ -1,4 +1,4 @@
-"""Re-annotate `term` and `topic` entities in the NLU training files with what the entity ruler
+"""Re-annotate `term`, `topic` and `area` entities in the NLU training files with what the entity ruler
 (built from knowledge/) finds, so annotations never drift from the knowledge base.
 
     python scripts/annotate_entities.py          # rewrite data/nlu/*.yml in place
@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NLU_DIR = ROOT / "data" / "nlu"
 SPACY_MODEL = ROOT / ".spacy" / "en_safeguarding"
 EXAMPLE = re.compile(r"^(\s*- )(.*)$")
-ANNOTATION = re.compile(r"\[([^\]]+)\]\((term|topic)\)")
+ANNOTATION = re.compile(r"\[([^\]]+)\]\((term|topic|area)\)")
 
 
 def annotate(nlp, example: str) -> str:

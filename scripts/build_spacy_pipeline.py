@@ -1,5 +1,7 @@
 """Build the spaCy pipeline that Rasa's SpacyNLP loads: blank English plus an entity ruler whose
-patterns are every glossary term (label `term`) and topic keyword (label `topic`) in knowledge/.
+patterns are every glossary term (label `term`) and topic keyword (label `topic`) in knowledge/, and
+every name of a local area (label `area`: Leicester, Leicestershire, Rutland, their councils and the
+districts knowledge/local_settings.yml lists for them; the pattern id is the area's key).
 
     python scripts/build_spacy_pipeline.py [OUTPUT_DIR]
 
@@ -29,6 +31,8 @@ def patterns(kb) -> list:
         for phrase, entry_id in sorted(kb.phrases(label)):
             for variant in {phrase, phrase + "s"}:
                 out.append({"label": label, "pattern": variant, "id": entry_id})
+    for phrase, area in sorted(kb.area_phrases()):  # names, not plurals: "Meltons" is not a place
+        out.append({"label": "area", "pattern": phrase, "id": area})
     return out
 
 

@@ -1,10 +1,12 @@
 """Write the NLU examples that come from knowledge/, so no term is typed twice.
 
-    python scripts/generate_nlu.py           # (re)write data/nlu/generated/glossary.yml
-    python scripts/generate_nlu.py --check   # exit 1 if that file is out of date
+    python scripts/generate_nlu.py           # (re)write data/nlu/generated/glossary.yml and areas.yml
+    python scripts/generate_nlu.py --check   # exit 1 if either file is out of date
 
 Glossary questions ("what does LPT stand for?") are made from every glossary term and its
-synonyms with a rotating set of phrasings, annotated with the `term` entity.
+synonyms with a rotating set of phrasings, annotated with the `term` entity. Answers to "which
+area is this for?" ("I work in Charnwood") are made from every name knowledge/local_settings.yml
+gives a local area (its name, its council, the districts listed for it), annotated with `area`.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 from kb import get_knowledge  # noqa: E402
 
 OUTPUT = ROOT / "data" / "nlu" / "generated" / "glossary.yml"
+AREAS_OUTPUT = ROOT / "data" / "nlu" / "generated" / "areas.yml"
 
 ACRONYM_TEMPLATES = (
     "what does {t} stand for?", "what's {t}", "who are {t}?", "what is {t}", "{t}?",
@@ -30,6 +33,11 @@ PHRASE_TEMPLATES = (
     "can you explain {t}", "what is meant by {t}?",
 )
 PER_NAME = 2  # with one example per other name: about as many as a hand-written intent has
+AREA_TEMPLATES = (
+    "{a}", "I work in {a}", "in {a}", "{a} please", "the child lives in {a}", "we're based in {a}",
+    "it's {a}", "for {a}", "{a} one", "I'm in {a}", "family is in {a}", "covering {a}",
+)
+AREA_PER_NAME = 2
 
 
 def is_acronym(name: str) -> bool:
@@ -50,31 +58,67 @@ def examples(kb) -> list:
     return sorted(set(lines), key=lines.index)
 
 
-def render(kb) -> str:
-    body = "\n".join(f"      - {line}" for line in examples(kb))
-    return ("# GENERATED from knowledge/glossary.yml by scripts/generate_nlu.py - do not edit by hand.\n"
+def area_names(kb) -> list:
+    """Every name of a local area as written in knowledge/ (kb.area_phrases has them lower case)."""
+    wanted = {phrase for phrase, _ in kb.area_phrases()}
+    names = []
+    for record in kb.areas.values():
+        for name in [record.name.split(" (")[0], record.council or ""] + list(record.districts):
+            if name and name.lower() in wanted and name not in names:
+                names.append(name)
+    return names
+
+
+def area_examples(kb) -> list:
+    lines, turn = [], 0
+    main = {r.name.split(" (")[0] for r in kb.areas.values()}
+    for name in area_names(kb):
+        if name in main:  # the area's own name is often typed alone
+            lines.append(f"[{name}](area)")
+        for _ in range(AREA_PER_NAME):
+            template = AREA_TEMPLATES[1 + turn % (len(AREA_TEMPLATES) - 1)]
+            turn += 1
+            lines.append(template.replace("{a}", f"[{name}](area)"))
+    return sorted(set(lines), key=lines.index)
+
+
+def nlu_file(source: str, intent: str, lines: list) -> str:
+    """A generated NLU file: one intent, its examples, and a header naming where they come from."""
+    body = "\n".join(f"      - {line}" for line in lines)
+    return (f"# GENERATED from {source} by scripts/generate_nlu.py - do not edit by hand.\n"
             "version: \"3.1\"\n"
             "nlu:\n"
-            "  - intent: ask_glossary\n"
+            f"  - intent: {intent}\n"
             "    examples: |\n"
             f"{body}\n")
 
 
+def render_areas(kb) -> str:
+    return nlu_file("knowledge/local_settings.yml (areas)", "choose_area", area_examples(kb))
+
+
+def render(kb) -> str:
+    return nlu_file("knowledge/glossary.yml", "ask_glossary", examples(kb))
+
+
 def main(argv) -> int:
-    text = render(get_knowledge())
+    kb = get_knowledge()
+    files = ((OUTPUT, render(kb)), (AREAS_OUTPUT, render_areas(kb)))
     if "--check" in argv:
-        if not OUTPUT.exists() or OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date with knowledge/: run `make generate`.",
-                  file=sys.stderr)
+        stale = [p for p, text in files if not p.exists() or p.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is out of date with knowledge/: run `make generate`.", file=sys.stderr)
+        if stale:
             return 1
         print("Generated NLU data is in sync with knowledge/.")
         return 0
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    if OUTPUT.exists() and OUTPUT.read_text(encoding="utf-8") == text:
-        print(f"{OUTPUT.relative_to(ROOT)} is up to date")
-        return 0  # leave its date alone, so make does not retrain for nothing
-    OUTPUT.write_text(text, encoding="utf-8")
-    print(f"Wrote {OUTPUT.relative_to(ROOT)} ({text.count(chr(10) + '      - ')} examples)")
+    for path, text in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists() and path.read_text(encoding="utf-8") == text:
+            print(f"{path.relative_to(ROOT)} is up to date")
+            continue  # leave its date alone, so make does not retrain for nothing
+        path.write_text(text, encoding="utf-8")
+        print(f"Wrote {path.relative_to(ROOT)} ({text.count(chr(10) + '      - ')} examples)")
     return 0
 
 

@@ -104,6 +104,16 @@ def test_refer_to_them_after_asking_about_uava():
     assert "ref: checklist.refer_to_uava" in texts(messages)
 
 
+@pytest.mark.parametrize("intent", ["ask_uava", "ask_glossary"])  # NLU may take "who are UAVA?" either way
+def test_them_means_the_term_named_before_whichever_intent_answered_it(intent):
+    action = ActionAnswerTopic() if intent == "ask_uava" else ActionGlossary()
+    _, events = run_action(action, "who are UAVA?", intent, entities=[("term", "UAVA")])
+    assert slot(events, "last_term") == "term.uava"
+    messages, _ = run_action(ActionAnswerTopic(), "when should I refer to them?", "ask_referral",
+                             slots={"last_term": slot(events, "last_term"), "last_topic": slot(events, "last_topic")})
+    assert "ref: checklist.refer_to_uava" in texts(messages)
+
+
 def test_where_does_that_come_from():
     messages, _ = run_action(ActionSource(), "where does that come from?", "ask_source",
                              slots={"last_entries": ["checklist.referral", "term.uava"]})
@@ -228,11 +238,17 @@ def test_audit_facts_are_reachable(kb, fact):
 
 
 def test_contacts_never_invent_a_number(kb):
-    reply = texts(run_action(ActionContacts(), "what's the number for children's social care", "ask_contacts")[0])
-    assert "999" in reply
-    assert "not held here" in reply and "llrscb.proceduresonline.com" in reply
-    published = {c.value for c in kb.contacts.values() if c.value}
+    reply = texts(run_action(ActionContacts(), "what's the number for children's social care", "ask_contacts",
+                             entities=[("area", "leicester")])[0])
+    assert kb.contact_for("leicester", "front_door").phones[0] in reply and "Checked" in reply
+    assert "Not held here" in reply and "llrscb.proceduresonline.com" in reply
+    published = {p for c in kb.contacts.values() for p in c.phones}
     assert set(re.findall(r"\b0\d{3,4} ?\d{3} ?\d{3,4}\b", reply)) <= published  # only numbers with a source
+
+
+def test_contacts_with_no_area_ask_for_one(kb):
+    reply = texts(run_action(ActionContacts(), "what's the number for children's social care", "ask_contacts")[0])
+    assert reply == kb.messages["area_question"]
 
 
 def test_fallback_searches_the_knowledge_base():

@@ -80,6 +80,7 @@ def assistant(tmp_path_factory, fake_slack, fake_microsoft, redis_url):
         "HTTP_PROXY": "", "HTTPS_PROXY": "", "http_proxy": "", "https_proxy": "",  # loopback only
     }
     path = tmp_path_factory.mktemp("channels") / "credentials.yml"
+    env["AREA_MEMORY_DB"] = str(path.parent / "areas.db")  # the action server's area memory (actions/areas.py)
     notes = credentials.write(path, env, extra={"channels.teams.TeamsChannel": {"key_refresh_seconds": 0}})
     assert [n.split(":")[1].split(",")[0].strip() for n in notes] == ["on", "on", "on"], notes
     database = path.parent / "conversations.db"  # the store `make run` ships with
@@ -87,6 +88,7 @@ def assistant(tmp_path_factory, fake_slack, fake_microsoft, redis_url):
     with running_assistant(credentials=path, extra_env=env, log_dir=ROOT / "results" / "logs" / "channels",
                            tracker_store=store) as running:
         running.database, running.log_dir = database, ROOT / "results" / "logs" / "channels"
+        running.area_memory = Path(env["AREA_MEMORY_DB"])
         running.metadata_fetches_at_start = fake_microsoft.count("/openid")
         running.redis_url = redis_url
         yield running

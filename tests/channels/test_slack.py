@@ -13,6 +13,7 @@ from fakes import SLACK_SECRET, SLACK_TOKEN, post, slack_headers
 
 from channels import slack_blocks
 from channels.slack import RecentIds, SlackChannel, api_url
+from kb import get_knowledge
 
 BOT_USER = "UBOT0001"
 _ts = itertools.count(1)
@@ -337,3 +338,65 @@ def test_a_typed_command_is_text(assistant, fake_slack):
                                                   for p in fake_slack.posts(thread)):
         time.sleep(0.3)
     assert any("checklist.refer_to_uava" in all_text(p) for p in fake_slack.posts(thread))
+
+
+# --- the practitioner's area (issue 15): asked once, kept in the thread and for the person -----------
+def _area_user() -> str:
+    return "U0AREA" + uuid.uuid4().hex[:5].upper()  # a new person per test: the memory outlives a test
+
+
+def test_the_area_is_asked_chosen_by_button_and_remembered_in_the_thread_and_in_a_new_thread(assistant, fake_slack):
+    user = _area_user()
+    first = event("who do I phone to make a referral?", user=user)
+    send(assistant, first)
+    thread = first["event"]["ts"]
+    [question] = fake_slack.wait_for_posts(thread)
+    assert "Which area is this for?" in all_text(question)
+    buttons = buttons_of(question)
+    assert [b["text"]["text"] for b in buttons] == ["Leicester", "Leicestershire", "Rutland", "Not sure"]
+    click(assistant, buttons[2], question, thread, user=user)
+    answer = fake_slack.wait_for_posts(thread, count=2)[1]
+    assert "contact.csc_rutland" in all_text(answer)
+    assert get_knowledge().contacts["contact.csc_rutland"].phones[0] in all_text(answer)
+    assert any(b["type"] == "context" and "Checked" in b["elements"][0]["text"] for b in answer["blocks"])
+    # the same thread: not asked again
+    send(assistant, event("what is the LADO phone number?", thread_ts=thread, user=user))
+    lado = fake_slack.wait_for_posts(thread, count=3)[2]
+    assert "contact.lado_rutland" in all_text(lado) and "Which area" not in all_text(lado)
+    # a new thread, the same person: remembered
+    other = event("who do I ring about a child at the weekend?", user=user)
+    send(assistant, other)
+    [later] = fake_slack.wait_for_posts(other["event"]["ts"])
+    assert "Which area" not in all_text(later) and "contact.out_of_hours_rutland" in all_text(later)
+    # someone else in a new thread is asked
+    stranger = event("who do I phone to make a referral?", user=_area_user())
+    send(assistant, stranger)
+    [asked] = fake_slack.wait_for_posts(stranger["event"]["ts"])
+    assert "Which area is this for?" in all_text(asked)
+
+
+def test_the_area_typed_is_remembered_and_the_urgent_guidance_names_its_front_door(assistant, fake_slack):
+    user = _area_user()
+    first = event("what's the number for children's social care?", user=user)
+    send(assistant, first)
+    thread = first["event"]["ts"]
+    fake_slack.wait_for_posts(thread)
+    send(assistant, event("Leicestershire", thread_ts=thread, user=user))
+    answer = fake_slack.wait_for_posts(thread, count=2)[1]
+    assert "contact.csc_leicestershire" in all_text(answer)
+    urgent = event("a boy in my class has just told me his uncle is abusing him", user=user)
+    send(assistant, urgent)
+    posts = fake_slack.wait_for_posts(urgent["event"]["ts"])
+    text = all_text(posts[0])
+    front_door = get_knowledge().contacts["contact.csc_leicestershire"].phones[0]
+    assert "999" in text and text.index("999") < text.index(front_door)
+    assert "contact.csc_leicestershire" in text and "contact.csc_rutland" not in text
+    assert user.encode() not in assistant.area_memory.read_bytes()  # only the keyed hash is kept
+
+
+def test_urgent_guidance_with_no_area_known_names_all_three_front_doors(assistant, fake_slack):
+    urgent = event("a girl has just disclosed that her dad is abusing her", user=_area_user())
+    send(assistant, urgent)
+    text = all_text(fake_slack.wait_for_posts(urgent["event"]["ts"])[0])
+    for contact in ("contact.csc_leicester", "contact.csc_leicestershire", "contact.csc_rutland"):
+        assert contact in text
