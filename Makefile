@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false   # no usage data or crash reports leave the machine
 
-.PHONY: setup generate annotate train run shell validate test evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report bench-privacy
+.PHONY: setup generate annotate train run shell validate test evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report bench-privacy axe
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
@@ -24,7 +24,7 @@ help:
 	@echo "make risk-cv   cross-validate the risk detector on its training data (recall, precision per threshold)"
 	@echo "make bench     latency, throughput, start-up, memory, training time: ours vs the rasa init config"
 	@echo "make bench-quick  ours only (models/assistant.tar.gz), fewer messages: about a minute"
-	@echo "make report    for knowledge owners: unanswered questions, ratings, topics (REPORT_ARGS=--since ...)"
+	@echo "make report    for knowledge owners: a page with unanswered questions, ratings, stale entries (REPORT_ARGS=--since ...)"
 	@echo "make bench-privacy  recall and precision of the identifier detector per kind (benchmarks/privacy/)"
 	@echo "make run-prod  production topology: PostgreSQL, Redis, 2 replicas, nginx on http://localhost:8080"
 	@echo "make test-prod test the production topology (tests/production)"
@@ -77,9 +77,9 @@ validate: setup
 	$(PY) -m kb.validate $(if $(STRICT),--strict)
 	$(PY) scripts/generate_nlu.py --check
 	$(PY) scripts/annotate_entities.py --check
-	$(RASA) data validate --quiet --fail-on-warnings
+	@$(PY) scripts/quiet_rasa.py data validate --quiet --fail-on-warnings  # without the libraries' warnings
 
-test: system-packages train validate
+test: system-packages axe train validate
 	$(PY) -m pytest tests -q -p no:warnings  # tests/production starts PostgreSQL, Redis, nginx: ~2 min
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
 	  --out results/conversations --quiet
@@ -87,6 +87,17 @@ test: system-packages train validate
 # Debian's chromium and chromium-driver for the web chat test (quick when they are installed).
 system-packages:
 	bash scripts/install_system_packages.sh
+
+# axe-core, the accessibility checker the report test runs in Chromium: pinned, from the npm registry,
+# into .tools/axe (nothing global).
+AXE_VERSION := 4.10.3
+AXE := .tools/axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	@command -v npm >/dev/null || { echo "No npm here: the report page's accessibility test will be skipped (it fails under CI)." >&2; exit 0; }; \
+	  npm install --prefix .tools/axe --no-save --no-audit --no-fund --loglevel=error axe-core@$(AXE_VERSION) \
+	  || echo "Could not install axe-core: the report page's accessibility test will be skipped (it fails under CI)." >&2
+
+axe: $(AXE)
 
 # Real PostgreSQL, Redis, nginx and two replicas (installed by scripts/install_prod_services.sh).
 test-prod: train
@@ -102,9 +113,9 @@ risk-cv: setup
 bench: setup
 	$(PY) scripts/bench.py $(BENCH_ARGS)
 
-# The knowledge owners' report: gaps, ratings, topics (REPORT_ARGS="--since 2026-11-01 --export 1,3").
+# The knowledge owners' page, results/report/report.html (REPORT_ARGS="--since 2026-11-01 --csv --export 1,3").
 report: $(VENV)/.installed
-	$(PY) scripts/report.py $(REPORT_ARGS)
+	@$(PY) scripts/report.py $(REPORT_ARGS)
 
 bench-quick: train
 	$(PY) scripts/bench.py --quick $(BENCH_ARGS)

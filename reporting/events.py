@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
@@ -24,6 +24,7 @@ class Turn:
     kind: Optional[str] = None        # last_kind set by the answer: checklist, search, not_covered, ...
     topic: Optional[str] = None       # last_topic set by the answer
     entries: Optional[List[str]] = None
+    urgent: bool = False              # the answer began with the emergency guidance
 
 
 @dataclass
@@ -34,6 +35,21 @@ class Rating:
     entries: List[str]
     topic: Optional[str]
     comment: Optional[str] = None
+
+
+@dataclass
+class Citation:
+    """One answer (to a typed question or a button) and the knowledge entries it gave."""
+    sender: str
+    timestamp: float
+    entries: List[str]
+
+
+@dataclass
+class Conversations:
+    turns: List[Turn] = field(default_factory=list)
+    ratings: List[Rating] = field(default_factory=list)
+    citations: List[Citation] = field(default_factory=list)
 
 
 def _day_start(day: Optional[dt.date]) -> Optional[float]:
@@ -60,26 +76,49 @@ def read_events(engine, since: Optional[dt.date] = None, until: Optional[dt.date
 
 def turns_and_ratings(events) -> tuple:
     """(turns, ratings) from the events of many conversations."""
-    turns: List[Turn] = []
-    ratings: List[Rating] = []
+    found = read_conversations(events)
+    return found.turns, found.ratings
+
+
+def read_conversations(events, urgent_title: Optional[str] = None) -> Conversations:
+    """Turns, ratings and citations from the events of many conversations, in order. A turn is urgent
+    when a reply to it begins with the emergency guidance's title (`urgent_title`, as sent: *bold*)."""
+    found = Conversations()
     current: Dict[str, Turn] = {}
     waiting: Dict[str, Rating] = {}   # a "not helpful" rating waiting for its comment
     for event in events:
         sender, kind = event["sender_id"], event.get("event")
         if kind == "user":
             current.pop(sender, None)
-            text = event.get("text") or ""
-            parse = event.get("parse_data") or {}
-            if text and not text.startswith("/"):
-                intent = parse.get("intent") or {}
-                ranking = [i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name")]
-                turn = Turn(sender, event.get("timestamp") or 0.0, text, intent.get("name") or "",
-                            float(intent.get("confidence") or 0.0), ranking)
-                turns.append(turn)
+            turn = _turn(event)
+            if turn:
+                found.turns.append(turn)
                 current[sender] = turn
+        elif kind == "bot" and urgent_title and sender in current:
+            if (event.get("text") or "").startswith(f"*{urgent_title}*"):
+                current[sender].urgent = True
         elif kind == "slot":
-            _apply_slot(event, current.get(sender), ratings, waiting)
-    return turns, ratings
+            _apply_slot(event, current.get(sender), found.ratings, waiting)
+            _cite(event, found.citations)
+    return found
+
+
+def _turn(event: Dict) -> Optional[Turn]:
+    """The typed question of a user event (None for a button's payload or an empty message)."""
+    text = event.get("text") or ""
+    if not text or text.startswith("/"):
+        return None
+    parse = event.get("parse_data") or {}
+    intent = parse.get("intent") or {}
+    ranking = [i.get("name") for i in parse.get("intent_ranking") or [] if i.get("name")]
+    return Turn(event["sender_id"], event.get("timestamp") or 0.0, text, intent.get("name") or "",
+                float(intent.get("confidence") or 0.0), ranking)
+
+
+def _cite(event: Dict, citations: List[Citation]) -> None:
+    value = event.get("value")
+    if event.get("name") == "last_entries" and isinstance(value, list) and value:
+        citations.append(Citation(event["sender_id"], event.get("timestamp") or 0.0, [str(v) for v in value]))
 
 
 def _apply_slot(event: Dict, turn: Optional[Turn], ratings: List[Rating], waiting: Dict[str, Rating]) -> None:

@@ -1,31 +1,39 @@
-"""The knowledge owners' report: unanswered and low-confidence questions (redacted), ratings per
-knowledge entry and the most asked topics, over a date range, from the SQL tracker store.
+"""The knowledge owners' report: one self-contained HTML page, for a date range, from the SQL tracker
+store: how many conversations, questions, urgent messages and honest declines (week by week), the
+unanswered and declined questions grouped by their closest topic, ratings per knowledge entry, the
+entries and contacts past their review or check date (most cited first) and the most asked topics.
 
     make report                        # `make run`'s var/conversations.db, else production's database
-    make report REPORT_ARGS="--since 2026-11-01 --until 2026-11-30"
+    make report REPORT_ARGS="--since 2026-11-01 --until 2026-11-30 --csv"
     python scripts/report.py --db sqlite:///var/conversations.db --export 1,4   # questions 1 and 4 as NLU
 
-Writes results/report/report.json, report.png and (with --export) nlu_candidates.yml.
+Writes results/report/report.html and report.json; with --csv the tables as .csv files; with --export
+nlu_candidates.yml.
 """
 from __future__ import annotations
 
-import argparse
-import datetime as dt
-import json
-import os
-import sys
 import warnings
-from collections import defaultdict
-from pathlib import Path
-from typing import List, Optional
+
+# Library notices (DeprecationWarning and the like from imports) would bury the summary: off first.
+warnings.simplefilter("ignore")
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import List, Optional  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 import sqlalchemy as sa  # noqa: E402
 
 from reporting.analysis import Report, build_report  # noqa: E402
-from reporting.events import read_events, turns_and_ratings  # noqa: E402
+from reporting.events import read_conversations, read_events  # noqa: E402
 
 
 LOCAL_DB = ROOT / "var" / "conversations.db"   # where `make run` keeps conversations
@@ -49,42 +57,17 @@ def day(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date written as YYYY-MM-DD")
 
 
-def print_report(report: Report, since, until) -> None:
-    span = f"{since or 'the start'} to {until or 'today'}"
-    print(f"\nConversations {report.conversations}, typed questions {report.questions} ({span})")
-    print("\nMost asked topics")
-    for topic, count in report.topics[:10] or [("(none)", 0)]:
-        print(f"  {topic:<24} {count:>5}")
-    print("\nUnanswered or low-confidence questions (redacted)")
-    for number, q in enumerate(report.unanswered, start=1):
-        print(f"  {number:>3}. [{q.reason}, {q.intent} {q.confidence:.2f}] {q.text}")
-    if not report.unanswered:
-        print("  (none)")
-    print("\nRatings per knowledge entry           helpful  not helpful")
-    for entry, counts in report.ratings.items() or [("(none)", {"helpful": 0, "not_helpful": 0})]:
-        print(f"  {entry:<34} {counts['helpful']:>7} {counts['not_helpful']:>12}")
-    for comment in report.comments:
-        print(f"  comment on {comment['entries'] or '(no entry)'}: {comment['comment']}")
-
-
-def write_chart(report: Report, path: Path) -> None:
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    figure, (left, right) = plt.subplots(1, 2, figsize=(12, 5))
-    topics = report.topics[:10]
-    left.barh([t for t, _ in topics][::-1], [c for _, c in topics][::-1], color="#3b6ea5")
-    left.set_title("Most asked topics")
-    entries = list(report.ratings)[:15]
-    helpful = [report.ratings[e]["helpful"] for e in entries]
-    unhelpful = [report.ratings[e]["not_helpful"] for e in entries]
-    right.barh(entries, helpful, color="#4c9a2a", label="helpful")
-    right.barh(entries, unhelpful, left=helpful, color="#c0392b", label="not helpful")
-    right.set_title("Ratings per knowledge entry")
-    right.legend(loc="lower right")
-    figure.tight_layout()
-    figure.savefig(path, dpi=100)
-    plt.close(figure)
+def print_summary(report: Report, period: str) -> None:
+    """A few lines: the page has the rest."""
+    unanswered = sum(q.count for q in report.unanswered)
+    helpful = sum(c["helpful"] for c in report.ratings.values())
+    unhelpful = sum(c["not_helpful"] for c in report.ratings.values())
+    print(f"Report for {period}")
+    print(f"  Conversations {report.conversations}, questions {report.questions}, urgent messages {report.urgent}, "
+          f"honest declines {report.declines}; hand-offs: not available yet")
+    print(f"  Unanswered or declined questions: {unanswered} in {len(report.groups)} topic group(s)")
+    print(f"  Ratings: {helpful} helpful, {unhelpful} not helpful" if report.ratings else "  No ratings in this period")
+    print(f"  Entries and contacts past their review or check date: {len(report.stale)}")
 
 
 def chosen(spec: str, count: int) -> List[int]:
@@ -111,39 +94,70 @@ def export_nlu(report: Report, numbers: List[int], path: Path) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def main(argv=None) -> int:
+def arguments(argv) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", help="database URL (default: $CONVERSATIONS_DB or var/conversations.db "
                                      "as SQLite, else the production settings)")
     parser.add_argument("--since", type=day, help="first day, YYYY-MM-DD")
     parser.add_argument("--until", type=day, help="last day (inclusive), YYYY-MM-DD")
+    parser.add_argument("--today", type=day, help="the day review and check dates are compared with "
+                                                  "(default: today), YYYY-MM-DD")
     parser.add_argument("--out", default=str(ROOT / "results" / "report"), help="folder for the files")
     parser.add_argument("--export", help="question numbers to export as NLU examples: 1,3,4 or all")
+    parser.add_argument("--csv", action="store_true", help="also write the tables as .csv files")
     args = parser.parse_args(argv)
-    warnings.simplefilter("ignore")  # library deprecation notices would bury the report
     if args.since and args.until and args.since > args.until:
         parser.error("--since is after --until")
+    return args
+
+
+def read(args) -> Optional[list]:
     try:
         engine = sa.create_engine(database_url(args.db))
-        events = list(read_events(engine, args.since, args.until))
+        return list(read_events(engine, args.since, args.until))
     except sa.exc.SQLAlchemyError as error:
         print(f"Cannot read the conversations: {type(error).__name__}: {str(error).splitlines()[0]}\n"
               "Check --db (or the database settings in deploy/production.env) and that the database is up.",
               file=sys.stderr)
-        return 1
+        return None
+
+
+def analyse(events, kb, args, today: dt.date) -> Report:
     from actions.safety_net import known_phrases
+    from reporting.groups import group_questions
+    from reporting.stale import stale_entries
+    found = read_conversations(events, urgent_title=kb.urgent.title if kb.urgent else None)
+    report = build_report(found.turns, found.ratings, allowed_phrases=known_phrases(kb),
+                          citations=found.citations, since=args.since, until=args.until or dt.date.today())
+    report.groups = group_questions(kb, report.unanswered)
+    report.stale = stale_entries(kb, report.cited, today)
+    return report
+
+
+def main(argv=None) -> int:
+    args = arguments(argv)
+    events = read(args)
+    if events is None:
+        return 1
     from kb import get_knowledge
-    report = build_report(*turns_and_ratings(events), allowed_phrases=known_phrases(get_knowledge()))
+    from reporting import html, tables
+    kb, today = get_knowledge(), args.today or dt.date.today()
+    report = analyse(events, kb, args, today)
+    numbers = chosen(args.export, len(report.unanswered)) if args.export else []
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    print_report(report, args.since, args.until)
+    period = html.period_text(args.since, args.until, dt.date.today())
     (out / "report.json").write_text(json.dumps(report.as_dict(), indent=2))
-    write_chart(report, out / "report.png")
-    print(f"\nWrote {out / 'report.json'} and {out / 'report.png'}")
+    page = out / "report.html"
+    page.write_text(html.page(report, kb, period, today, dt.datetime.now(dt.timezone.utc)), encoding="utf-8")
+    print_summary(report, period)
+    if args.csv:
+        written = tables.write_csv(report, kb, out)
+        print(f"Tables for a spreadsheet: {len(written)} .csv files in {out}")
     if args.export:
-        numbers = chosen(args.export, len(report.unanswered))
         export_nlu(report, numbers, out / "nlu_candidates.yml")
         print(f"Exported {len(numbers)} question(s) to {out / 'nlu_candidates.yml'} for review")
+    print(f"\nOpen the report in a browser: {page}")
     return 0
 
 

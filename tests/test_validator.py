@@ -279,3 +279,22 @@ def test_validate_command_exit_code_and_message(knowledge_copy):
     assert bad.returncode == 1
     assert "knowledge/links.yml" in bad.stderr and "link.can_you_hear_me" in bad.stderr
     assert "Traceback" not in bad.stderr
+
+
+def test_make_validate_shows_no_library_warnings():
+    """A knowledge owner runs `make validate`: what it prints is about their data, never a library's."""
+    done = subprocess.run(["make", "-s", "validate"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    output = done.stdout + done.stderr
+    assert "Knowledge OK" in output
+    assert "Warning" not in output and "deprecated" not in output.lower(), output[-2000:]
+
+
+def test_rasa_data_errors_still_fail_without_the_warnings(tmp_path):
+    domain = tmp_path / "domain.yml"
+    domain.write_text('version: "3.1"\nintents: [greet]\nresponses:\n  utter_x: [{text: hi}]\nactions: [nonexistent_action]\n')
+    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "quiet_rasa.py"), "data", "validate", "--quiet",
+                           "--fail-on-warnings", "--domain", str(domain), "--data", str(ROOT / "data")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode != 0
+    assert "DeprecationWarning" not in done.stdout + done.stderr
