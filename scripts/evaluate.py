@@ -27,6 +27,8 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Dict, List
 
+import yaml
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -122,7 +124,17 @@ def detector_alone(sets: Dict[str, List[real.RealItem]]) -> dict:
     tp, fp = sum(hits), sum(false)
     return {"threshold": RISK_THRESHOLD, "recall": round(tp / max(len(hits), 1), 4),
             "precision": round(tp / max(tp + fp, 1), 4), "positives": len(hits), "negatives": len(false),
-            "missed": [t for t, h in zip(positives, hits) if not h]}
+            "missed": [t for t, h in zip(positives, hits) if not h], **long_harmless(model, RISK_THRESHOLD)}
+
+
+LONG_HARMLESS = ROOT / "benchmarks" / "risk" / "long_harmless.yml"
+
+
+def long_harmless(model, threshold: float) -> dict:
+    """How many long harmless messages (our own, held out of training) the detector flags."""
+    texts = [str(t) for t in (yaml.safe_load(LONG_HARMLESS.read_text(encoding="utf-8")) or {}).get("messages") or []]
+    flagged = sum(s >= threshold for s in model.risk_scores(texts)) if texts else 0
+    return {"long_harmless_flagged": int(flagged), "long_harmless": len(texts)}
 
 
 def print_real(figures: dict, rows: List[dict], alone: dict) -> None:
@@ -142,6 +154,8 @@ def print_real(figures: dict, rows: List[dict], alone: dict) -> None:
         print(f"  {label:66} {'-' if value is None else f'{value:6.1%}'} of {n}{verdict}")
     print(f"  risk detector alone: recall {alone['recall']:.1%} of {alone['positives']}, precision "
           f"{alone['precision']:.1%} (threshold {alone['threshold']})")
+    print(f"  risk detector on long harmless messages (benchmarks/risk/, ours, held out): "
+          f"{alone['long_harmless_flagged']} of {alone['long_harmless']} flagged")
     for r in rows:
         if not r["right"]:
             print(f"  miss [{r['set']}{'/' + r['label'] if r['label'] else ''}] {r['text'][:110]!r} -> "

@@ -42,6 +42,13 @@ def test_no_training_example_is_a_copy_or_near_copy_of_a_real_wording():
     assert real.near_copies(held_out, training_texts()) == []
 
 
+def test_the_long_harmless_benchmark_is_held_out_too():
+    """benchmarks/risk/long_harmless.yml (ours) measures false emergencies on long messages: never trained on."""
+    texts = yaml.safe_load((ROOT / "benchmarks" / "risk" / "long_harmless.yml").read_text(encoding="utf-8"))["messages"]
+    assert len(texts) >= 15 and all(len(t) > 150 for t in texts)
+    assert real.near_copies(texts, training_texts()) == []
+
+
 def test_the_end_to_end_questions_are_not_real_wordings_either():
     """The sets measure different things; one message must not be in two of them."""
     e2e = [q.ask for q in load_questions(E2E_QUESTIONS)]
