@@ -6,7 +6,10 @@ RASA := $(PY) -m rasa
 SPACY_MODEL := .spacy/en_safeguarding
 MODEL := models/assistant.tar.gz
 GENERATED := data/nlu/generated/glossary.yml data/nlu/generated/areas.yml
-KNOWLEDGE := $(wildcard knowledge/*.yml)
+KNOWLEDGE_DIR ?= $(CURDIR)/knowledge
+export KNOWLEDGE_DIR
+KNOWLEDGE := $(wildcard $(KNOWLEDGE_DIR)/*.yml)
+KNOWLEDGE_OK := $(VENV)/.knowledge-ok
 TRAINING := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
@@ -39,13 +42,19 @@ $(VENV)/.installed: requirements.txt scripts/find_python.sh
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(SPACY_MODEL)/meta.json: $(VENV)/.installed $(KNOWLEDGE) scripts/build_spacy_pipeline.py kb/*.py
+# The validator speaks first: nothing is built from knowledge/ that it has not passed, so a knowledge
+# editor who broke a file sees its message (file, line, entry, what to write), never a traceback.
+$(KNOWLEDGE_OK): $(VENV)/.installed $(KNOWLEDGE) kb/*.py
+	@$(PY) -m kb.validate
+	@touch $@
+
+$(SPACY_MODEL)/meta.json: $(KNOWLEDGE_OK) scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py $(SPACY_MODEL)
 
-$(GENERATED) &: $(VENV)/.installed $(KNOWLEDGE) scripts/generate_nlu.py
+$(GENERATED) &: $(KNOWLEDGE_OK) scripts/generate_nlu.py
 	$(PY) scripts/generate_nlu.py
 
-setup: $(VENV)/.installed $(SPACY_MODEL)/meta.json $(GENERATED)
+setup: $(KNOWLEDGE_OK) $(SPACY_MODEL)/meta.json $(GENERATED)
 
 generate: $(GENERATED)
 

@@ -298,3 +298,26 @@ def test_rasa_data_errors_still_fail_without_the_warnings(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode != 0
     assert "DeprecationWarning" not in done.stdout + done.stderr
+
+
+def test_make_validate_speaks_before_anything_is_built(tmp_path):
+    """A knowledge editor who broke a file sees the validator's message, never a traceback from a
+    build step (the spaCy pipeline and the generated NLU data are built from knowledge/)."""
+    import shutil
+    broken = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", broken)
+    edit(broken, "local_settings.yml", 'last_checked: 2026', 'last_checked: 2026-13', count=1)
+    done = subprocess.run(["make", "-s", "validate", f"KNOWLEDGE_DIR={broken}"], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "local_settings.yml" in output and "problem" in output, output[-2000:]
+    assert "Traceback" not in output, output[-3000:]
+
+
+def test_in_a_fresh_build_the_validator_runs_before_the_builds_from_knowledge():
+    plan = subprocess.run(["make", "-n", "-B", "validate"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120).stdout.splitlines()
+    first = lambda words: next(i for i, line in enumerate(plan) if words in line)  # noqa: E731
+    assert first("kb.validate") < first("build_spacy_pipeline.py") < first("quiet_rasa.py")
+    assert first("kb.validate") < first("generate_nlu.py")
