@@ -107,7 +107,7 @@ def load_training(risk_file: Path = RISK_DATA, nlu_folder: Optional[Path] = NLU_
 
 
 def make_pipeline():
-    """Words and word pairs, plus character n-grams, into a balanced logistic regression (C=2: by 5-fold CV, recall first)."""
+    """Words and word pairs, plus character n-grams, into a balanced logistic regression."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline as pipeline, make_union
@@ -116,7 +116,7 @@ def make_pipeline():
         TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"[a-z0-9']+"),
         TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, max_features=40000),
     )
-    return pipeline(features, LogisticRegression(C=2.0, class_weight="balanced", max_iter=3000))
+    return pipeline(features, LogisticRegression(C=8.0, class_weight="balanced", max_iter=3000))
 
 
 class RiskDetector:
