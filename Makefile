@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false   # no usage data or crash reports leave the machine
 
-.PHONY: setup generate annotate train run shell validate test evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report bench-privacy axe
+.PHONY: setup generate annotate train run shell validate test test-unit lint evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report bench-privacy axe
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
@@ -31,6 +31,8 @@ help:
 	@echo "make bench-privacy  recall and precision of the identifier detector per kind (benchmarks/privacy/)"
 	@echo "make run-prod  production topology: PostgreSQL, Redis, 2 replicas, nginx on http://localhost:8080"
 	@echo "make test-prod test the production topology (tests/production)"
+	@echo "make test-unit the tests that need no model, server or browser"
+	@echo "make lint      ruff (pyproject.toml): syntax errors, undefined names, unused imports"
 	@echo "make teams-package  the Teams app zip (MICROSOFT_APP_ID=<bot id> make teams-package; README: Teams setup)"
 
 # --- environment ---------------------------------------------------------------------------
@@ -88,7 +90,18 @@ validate: setup
 	$(PY) scripts/annotate_entities.py --check
 	@$(PY) scripts/quiet_rasa.py data validate --quiet --fail-on-warnings  # without the libraries' warnings
 
-test: system-packages axe train validate
+# The tests that need no model, no server and no browser: the knowledge base, the actions, the risk
+# and identifier detectors, the validator, the data checks.
+UNIT_TESTS := $(filter-out tests/test_server.py tests/test_guided_server.py tests/test_report.py \
+  tests/test_run_script.py,$(wildcard tests/test_*.py))
+
+test-unit: setup
+	$(PY) -m pytest $(UNIT_TESTS) -q -p no:warnings
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: system-packages axe lint train validate
 	$(PY) -m pytest tests -q -p no:warnings  # tests/production starts PostgreSQL, Redis, nginx: ~2 min
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
 	  --out results/conversations --quiet

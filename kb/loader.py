@@ -8,7 +8,7 @@ import dataclasses
 import datetime as dt
 import re
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 from urllib.parse import urlparse
 
 import yaml
@@ -16,7 +16,9 @@ import yaml
 from kb import records as r
 from kb.problems import KnowledgeError, Problem
 from kb.schema import FILES, MESSAGE_KEYS, NESTED, Section
-from kb.text import normalise
+
+if TYPE_CHECKING:  # kb.base imports this module
+    from kb.base import KnowledgeBase
 
 ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)*$")
 EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")

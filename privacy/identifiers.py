@@ -1036,7 +1036,7 @@ def find_identifiers(text, allowed_phrases: Iterable[str] = ()) -> List[Identifi
     cands += _streets(text, is_known) + _schools(text, toks, known) + _names(text, toks, covered)
     chosen = _resolve(cands)
     for k in range(1, len(chosen)):
-        (ps, pe, pkind), (s, e, kind) = chosen[k - 1], chosen[k]
+        (_, pe, pkind), (s, e, kind) = chosen[k - 1], chosen[k]
         if kind == "date" and pkind == "name" and _DOB_AFTER_NAME.fullmatch(text, pe, s):
             chosen[k] = (s, e, "date_of_birth")
     return [Identifier(kind, s, e, text[s:e]) for s, e, kind in chosen]

@@ -8,7 +8,6 @@ import secrets
 import os
 import shutil
 import uuid
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
