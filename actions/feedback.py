@@ -16,7 +16,8 @@ from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
 from actions.out_of_context import answer_if_question
 from actions.replies import payload
-from actions.safety_net import known_phrases, safety_messages
+from actions.safety_net import safety_messages
+from kb.names import known_phrases
 from privacy import redact
 
 SKIPPED = "(skipped)"

@@ -11,6 +11,7 @@ from actions.formatting import checklist, child_guidance, urgent_guidance
 from actions.replies import Reply, related_buttons
 from actions.risk import NO_RISK, Risk, detector
 from kb import KnowledgeBase
+from kb.names import known_phrases
 from kb.text import normalise
 from privacy import find_identifiers, REMINDER_KINDS, describe
 
@@ -41,15 +42,6 @@ def assess_risk(kb: KnowledgeBase, text: str) -> Risk:
 
 def is_urgent(kb: KnowledgeBase, text: str) -> bool:
     return assess_risk(kb, text).urgent
-
-
-@functools.lru_cache(maxsize=4)
-def known_phrases(kb: KnowledgeBase) -> Tuple[str, ...]:
-    """Capitalised words the knowledge base uses that are not people's names."""
-    names = [n for t in kb.terms.values() for n in t.names]
-    names += [a.name for a in kb.agencies.values()] + [t.title for t in kb.topics.values()]
-    names += [l.title for l in kb.links.values()]
-    return tuple(dict.fromkeys(names))
 
 
 def privacy_reminder(kb: KnowledgeBase, text: str) -> Optional[str]:

@@ -27,8 +27,8 @@ METADATA_SLOT = "session_started_metadata"
 def allowed_phrases() -> Tuple[str, ...]:
     """The knowledge base's own names (glossary terms, agencies, topics, links): never redacted."""
     try:
-        from actions.safety_net import known_phrases
         from kb import get_knowledge
+        from kb.names import known_phrases
         return known_phrases(get_knowledge())
     except Exception:  # noqa: BLE001 - without the knowledge base, redact more rather than less
         return ()

@@ -123,7 +123,7 @@ def read(args) -> Optional[list]:
 
 
 def analyse(events, kb, args, today: dt.date) -> Report:
-    from actions.safety_net import known_phrases
+    from kb.names import known_phrases
     from reporting.groups import group_questions
     from reporting.stale import stale_entries
     found = read_conversations(events, urgent_title=kb.urgent.title if kb.urgent else None)

@@ -91,3 +91,18 @@ def test_the_in_memory_store_hashes_personal_sender_ids_too():
     assert list(store.store) == [stored_id("jane.smith@nhs.net")]
     assert "Amira" not in str(store.store)
     assert asyncio.run(store.retrieve("jane.smith@nhs.net")).sender_id == "jane.smith@nhs.net"
+
+
+def test_the_store_and_the_report_need_no_actions_package():
+    """Every Rasa replica loads production/redaction.py: it reads the knowledge base's own names from
+    kb/, not from the actions package (rasa_sdk, the search index)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    code = ("import sys; import production.redaction as r; assert len(r.allowed_phrases()) > 50; "
+            "import scripts.report; "
+            "print([m for m in sys.modules if m.split('.')[0] in ('actions', 'rasa_sdk')])")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-1500:]
+    assert done.stdout.strip() == "[]"
