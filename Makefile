@@ -6,11 +6,12 @@ RASA := $(PY) -m rasa
 SPACY_MODEL := .spacy/en_safeguarding
 MODEL := models/assistant.tar.gz
 GENERATED := data/nlu/generated/glossary.yml data/nlu/generated/areas.yml
+RULES := data/rules/generated/answers.yml data/rules/generated/interruptions.yml
 KNOWLEDGE_DIR ?= $(CURDIR)/knowledge
 export KNOWLEDGE_DIR
 KNOWLEDGE := $(wildcard $(KNOWLEDGE_DIR)/*.yml)
 KNOWLEDGE_OK := $(VENV)/.knowledge-ok
-TRAINING := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED)
+TRAINING := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(GENERATED) $(RULES)
 export PYTHONPATH := $(CURDIR)
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
@@ -53,12 +54,16 @@ $(KNOWLEDGE_OK): $(VENV)/.installed $(KNOWLEDGE) kb/*.py
 $(SPACY_MODEL)/meta.json: $(KNOWLEDGE_OK) scripts/build_spacy_pipeline.py
 	$(PY) scripts/build_spacy_pipeline.py $(SPACY_MODEL)
 
-$(GENERATED) &: $(KNOWLEDGE_OK) scripts/generate_nlu.py
+$(GENERATED) &: $(KNOWLEDGE_OK) scripts/generate_nlu.py scripts/generated.py
 	$(PY) scripts/generate_nlu.py
 
-setup: $(KNOWLEDGE_OK) $(SPACY_MODEL)/meta.json $(GENERATED)
+# The answering rules, from the one routing table (actions/routing.py) and knowledge/topics.yml.
+$(RULES) &: $(KNOWLEDGE_OK) scripts/generate_rules.py scripts/generated.py actions/routing.py
+	$(PY) scripts/generate_rules.py
 
-generate: $(GENERATED)
+setup: $(KNOWLEDGE_OK) $(SPACY_MODEL)/meta.json $(GENERATED) $(RULES)
+
+generate: $(GENERATED) $(RULES)
 
 annotate: setup
 	$(PY) scripts/annotate_entities.py
@@ -87,6 +92,7 @@ run-prod: train
 validate: setup
 	$(PY) -m kb.validate $(if $(STRICT),--strict)
 	$(PY) scripts/generate_nlu.py --check
+	$(PY) scripts/generate_rules.py --check
 	$(PY) scripts/annotate_entities.py --check
 	@$(PY) scripts/quiet_rasa.py data validate --quiet --fail-on-warnings  # without the libraries' warnings
 

@@ -18,6 +18,7 @@ from actions.knowledge import knows_a_word
 from actions.reference import (ActionAudit, ActionContacts, ActionDefine, ActionGlossary, ActionLinks,
                                ActionSource)
 from actions.replies import Reply
+from actions.routing import question_actions
 from actions.safety import ActionUrgentGuidance
 from actions.small_talk import ActionSmallTalk
 from actions.topics import ActionAnswerFindings, ActionAnswerTopic
@@ -30,19 +31,14 @@ SURE_QUESTION = 0.6      # a question typed where a feedback comment was asked f
 QUESTION_START = re.compile(r"^\s*(what|when|where|who|whom|why|how|which|should|shall|can|could|do|does|"
                             r"is|are|must|may|would|will)\b", re.I)
 
-QUESTION_ACTIONS: Dict[str, Type[KnowledgeAction]] = {
-    "ask_findings": ActionAnswerFindings, "ask_definition": ActionDefine, "ask_glossary": ActionGlossary,
-    "ask_links": ActionLinks, "ask_audit": ActionAudit, "ask_contacts": ActionContacts,
-    "ask_source": ActionSource, "urgent_risk": ActionUrgentGuidance,
-    "greet": ActionSmallTalk, "thanks": ActionSmallTalk, "goodbye": ActionSmallTalk, "help": ActionSmallTalk,
-    "bot_challenge": ActionSmallTalk,
-}
+# The actions that answer a question typed where a flow word was expected, by name (actions/routing.py)
+ANSWERING: Dict[str, Type[KnowledgeAction]] = {action.action_name: action for action in (
+    ActionAnswerTopic, ActionAnswerFindings, ActionDefine, ActionGlossary, ActionLinks, ActionAudit,
+    ActionContacts, ActionSource, ActionUrgentGuidance, ActionSmallTalk)}
 
 
-def question_action(kb: KnowledgeBase, intent: str):
-    if kb.topic_for_intent(intent):
-        return ActionAnswerTopic
-    return QUESTION_ACTIONS.get(intent)
+def question_action(kb: KnowledgeBase, intent: str) -> Optional[Type[KnowledgeAction]]:
+    return ANSWERING.get(question_actions(kb).get(intent, ""))
 
 
 def answer_out_of_context(kb: KnowledgeBase, turn: Turn, short_reply: Reply) -> Reply:

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kb import get_knowledge  # noqa: E402
+from scripts.generated import sync  # noqa: E402
 
 OUTPUT = ROOT / "data" / "nlu" / "generated" / "glossary.yml"
 AREAS_OUTPUT = ROOT / "data" / "nlu" / "generated" / "areas.yml"
@@ -103,24 +104,7 @@ def render(kb) -> str:
 
 def main(argv) -> int:
     kb = get_knowledge()
-    files = ((OUTPUT, render(kb)), (AREAS_OUTPUT, render_areas(kb)))
-    if "--check" in argv:
-        stale = [p for p, text in files if not p.exists() or p.read_text(encoding="utf-8") != text]
-        for path in stale:
-            print(f"{path.relative_to(ROOT)} is out of date with knowledge/: run `make generate`.", file=sys.stderr)
-        if stale:
-            return 1
-        print("Generated NLU data is in sync with knowledge/.")
-        return 0
-    for path, text in files:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.read_text(encoding="utf-8") == text:
-            print(f"{path.relative_to(ROOT)} is up to date")
-            continue  # leave its date alone, so make does not retrain for nothing
-        path.write_text(text, encoding="utf-8")
-        print(f"Wrote {path.relative_to(ROOT)} ({text.count(chr(10) + '      - ')} examples)")
-    return 0
-
+    return sync({OUTPUT: render(kb), AREAS_OUTPUT: render_areas(kb)}, ROOT, "--check" in argv, "knowledge/")
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

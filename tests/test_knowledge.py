@@ -88,10 +88,10 @@ def test_every_checklist_item_is_tied_to_a_finding(kb):
 
 
 def test_every_theme_question_has_a_checklist(kb):
-    """Intents that the rules send to action_answer_topic must each have a topic with a checklist."""
+    """Intents that the (generated) rules send to action_answer_topic must each have a topic with a checklist."""
     import yaml
     from pathlib import Path
-    rules = yaml.safe_load((Path(__file__).resolve().parent.parent / "data/rules/answers.yml").read_text())
+    rules = yaml.safe_load((Path(__file__).resolve().parent.parent / "data/rules/generated/answers.yml").read_text())
     rule = next(r for r in rules["rules"] if r["steps"][-1] == {"action": "action_answer_topic"})
     intents = [step["intent"] for step in rule["steps"][0]["or"]]
     assert len(intents) >= 9
