@@ -118,8 +118,9 @@ def test_where_does_that_come_from():
     messages, _ = run_action(ActionSource(), "where does that come from?", "ask_source",
                              slots={"last_entries": ["checklist.referral", "term.uava"]})
     reply = texts(messages)
-    assert "Familial Sexual Abuse (FSA) audit" in reply and "Key points: Referrals" in reply
-    assert "United Against Violence" not in reply or "term.uava" in reply
+    assert "Familial Sexual Abuse (FSA) audit" in reply
+    assert "section 'Key points: Referrals': checklist.referral" in reply  # each entry with its section
+    assert "term.uava" in reply
     assert "Leicester, Leicestershire and Rutland's jointly commissioned" in reply  # the public source
 
 
