@@ -85,6 +85,6 @@ class KnowledgeAction(Action):
 
     @staticmethod
     def apology(kb: Optional[KnowledgeBase]) -> str:
-        url = kb.links["link.llr_procedures"].url if kb else "http://llrscb.proceduresonline.com/"
+        url = kb.procedures_link.url if kb else "http://llrscb.proceduresonline.com/"
         return ("Sorry, I couldn't answer that just now. If a child is in immediate danger call 999. "
                 f"Otherwise please check the LLR procedures: {url}")

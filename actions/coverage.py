@@ -25,8 +25,6 @@ from kb import KnowledgeBase
 from kb import records as r
 from kb.text import without_asks
 
-PROCEDURES = "link.llr_procedures"
-MAIN_TOPICS = ("referrals", "plans", "voice_of_child", "record_keeping")
 ANSWER_KINDS = ("checklist", "findings", "definition", "term", "links", "audit", "contacts")
 CHECKED_KINDS = ANSWER_KINDS + ("search", "not_covered")
 SUPPORT_SCORE = 0.12     # a search hit this good on one of the answer's entries supports it
@@ -35,12 +33,12 @@ SURE_INTENT = 0.8        # NLU this sure of a question intent, and no uncovered 
 
 
 def way_forward(kb: KnowledgeBase) -> str:
-    return kb.messages["way_forward"].format(url=kb.links[PROCEDURES].url)
+    return kb.messages["way_forward"].format(url=kb.procedures_link.url)
 
 
 def _link(kb: KnowledgeBase, link_id: str) -> r.Link:
     link = kb.links.get(link_id) if link_id else None
-    return link if link and link.url else kb.links[PROCEDURES]
+    return link if link and link.url else kb.procedures_link
 
 
 def _subjects(gaps: List[r.Gap]) -> str:
@@ -53,15 +51,15 @@ def decline(kb: KnowledgeBase, gaps: List[r.Gap], topics: List[str] = ()) -> Rep
     if gaps:
         lines = [kb.messages["not_covered_subject"].format(subject=_subjects(gaps))]
         link = _link(kb, gaps[0].link)
-        if link.id != PROCEDURES:
+        if link.id != kb.procedures_link.id:
             lines.append(f"{link.title}: {link.url}")
         lines.append(way_forward(kb))
         lines.append(source_line(kb, [g.source for g in gaps[:2]], [g.id for g in gaps[:2]]))
         closest = list(topics) + [t for g in gaps for t in g.topics]
     else:
-        lines = [f"{kb.messages['not_covered']} {kb.links[PROCEDURES].url}", way_forward(kb)]
+        lines = [f"{kb.messages['not_covered']} {kb.procedures_link.url}", way_forward(kb)]
         closest = list(topics)
-    buttons = related_buttons(kb, list(dict.fromkeys(closest + list(MAIN_TOPICS))))
+    buttons = related_buttons(kb, list(dict.fromkeys(closest + list(kb.home_topics))))
     return Reply(["\n".join(lines)], buttons, None, "not_covered", [])
 
 
@@ -70,7 +68,7 @@ def partly(kb: KnowledgeBase, gaps: List[r.Gap], answer: Reply) -> Reply:
     note = kb.messages["partly_covered"].format(subject=_subjects(gaps))
     link = _link(kb, gaps[0].link)
     texts = [note] + list(answer.texts)
-    texts[-1] += "\n" + (f"{link.title}: {link.url}\n" if link.id != PROCEDURES else "") + way_forward(kb)
+    texts[-1] += "\n" + (f"{link.title}: {link.url}\n" if link.id != kb.procedures_link.id else "") + way_forward(kb)
     return dataclasses.replace(answer, texts=texts)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
-from actions.coverage import MAIN_TOPICS, decline, entry_topics, way_forward
+from actions.coverage import decline, entry_topics, way_forward
 from actions.formatting import source_line
 from actions.knowledge import searcher
 from actions.replies import Reply, related_buttons
@@ -32,5 +32,5 @@ class ActionSearchFallback(KnowledgeAction):
         lines.append(source_line(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
         lines.append(way_forward(kb))
         topics = entry_topics(kb, [h.passage.id for h in hits])
-        return Reply(["\n".join(lines)], related_buttons(kb, topics or MAIN_TOPICS),
+        return Reply(["\n".join(lines)], related_buttons(kb, topics or list(kb.home_topics)),
                      topics[0] if topics else None, "search", [h.passage.id for h in hits])

@@ -140,7 +140,7 @@ def contact(kb: KnowledgeBase, entry: r.Contact, today: Optional[dt.date] = None
     """One contact: its name, every phone, the hours and out-of-hours route, the name as published,
     the web address and how to refer, as held; what is not held is said, with the procedures; a
     small-print source line with the date it was checked (and a warning once that is long ago)."""
-    procedures = kb.links["link.llr_procedures"].url
+    procedures = kb.procedures_link.url
     lines = [f"*{entry.name}*"]
     if not entry.has_value:
         lines.append(f"- Not held here. Find it in the LLR procedures: {procedures}")

@@ -174,7 +174,7 @@ class ActionContacts(KnowledgeAction):
         if gaps and services:
             gap = gaps[0]
             link = kb.links.get(gap.link) if gap.link else None
-            link = link if link and link.url else kb.links["link.llr_procedures"]
+            link = link if link and link.url else kb.procedures_link
             pointer = kb.messages["procedure_pointer"].format(subject=gap.subject, title=link.title, url=link.url)
             return coverage.with_last_line(reply, pointer)
         return coverage.checked(kb, turn, reply)

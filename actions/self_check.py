@@ -26,7 +26,6 @@ from kb import KnowledgeBase
 from kb import records as r
 
 FORM = "self_check_form"
-DEFAULT_CHECKLIST = "checklist.referral"
 RESTART = re.compile(r"\b(restart|start (it )?(again|over)|from the (start|beginning)|new check|afresh)\b", re.I)
 ANSWER_WORDS = {"yes": "Yes", "no": "No", "unsure": "Not sure"}
 ANSWER_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"},
@@ -40,7 +39,7 @@ def checklist_to_check(kb: KnowledgeBase, turn: Turn, current: Optional[str]) ->
             return kb.checklists[topic.checklists[0]]
     if turn.requested_entry(kb, ("checklist",)):
         return turn.requested_entry(kb, ("checklist",))
-    return kb.checklists.get(current or "") or kb.checklists[DEFAULT_CHECKLIST]
+    return kb.checklists.get(current or "") or kb.default_checklist
 
 
 def progress(slots: Mapping[str, Any]) -> Tuple[Optional[r.Checklist], List[str]]:
@@ -87,7 +86,7 @@ class ActionAskCheckReply(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         kb = knowledge()
         checklist, answers = progress(tracker.slots)
-        checklist = checklist or kb.checklists[DEFAULT_CHECKLIST]
+        checklist = checklist or kb.default_checklist
         dispatcher.utter_message(text=question_text(kb, checklist, len(answers)), buttons=ANSWER_BUTTONS)
         return []
 
@@ -133,7 +132,7 @@ class ActionCheckSummary(Action):
 
 def summary_text(kb: KnowledgeBase, checklist: r.Checklist, answers: List[str]) -> str:
     gaps = [(item, answer) for item, answer in zip(checklist.items, answers) if answer != "yes"]
-    url = kb.links["link.llr_procedures"].url
+    url = kb.procedures_link.url
     if not gaps:
         lines = [kb.messages["check_complete"].format(title=checklist.title)]
     else:

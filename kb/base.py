@@ -47,6 +47,7 @@ class KnowledgeBase:
         self.child_guidance: Optional[r.ChildGuidance] = None
         self.urgent_phrases: Tuple[str, ...] = ()
         self.messages: Dict[str, str] = {}
+        self.choices: Optional[r.Choices] = None  # knowledge/assistant.yml's editorial choices
         self.max_age_days: int = 365          # contacts older than this are shown with a warning
         self.fail_after_months: int = 18      # and `kb.validate --strict` fails on them after this
         self._phrases: Dict[str, Tuple[str, str]] = {}  # normalised phrase -> (label, entry id)
@@ -66,6 +67,7 @@ class KnowledgeBase:
             kb._add("child_guidance", kb.child_guidance, "safety.yml")
         kb.urgent_phrases = tuple(normalise(p) for p in safety.get("urgent_phrases") or ())
         kb.messages = contents.get("assistant.yml", {}).get("messages", {}) or {}
+        kb.choices = contents.get("assistant.yml", {}).get("choices")
         kb.max_age_days = contents.get("local_settings.yml", {}).get("max_age_days") or 365
         kb.fail_after_months = contents.get("local_settings.yml", {}).get("fail_after_months") or 18
         kb._phrases = dict(kb._phrase_index())
@@ -280,6 +282,20 @@ class KnowledgeBase:
         the most specific empty one (so the answer can say it is not held), else None."""
         found = self.contacts_for(area, service)
         return next((c for c in found if c.has_value), found[0] if found else None)
+
+    @property
+    def procedures_link(self) -> r.Link:
+        """The link every "not sure" reply and decline gives (knowledge/assistant.yml, choices)."""
+        return self.links[self.choices.procedures_link]
+
+    @property
+    def home_topics(self) -> Tuple[str, ...]:
+        """The topics offered first: the greeting, help and a decline's buttons."""
+        return tuple(self.choices.home_topics)
+
+    @property
+    def default_checklist(self) -> r.Checklist:
+        return self.checklists[self.choices.default_checklist]
 
     def area_phrases(self) -> List[Tuple[str, str]]:
         """(phrase, area key) for every way knowledge/ names a local area: its key, its name (without

@@ -28,6 +28,7 @@ def check_knowledge(kb: KnowledgeBase, contents: Dict[str, Dict[str, Any]], dire
     problems.extend(_check_terms(kb))
     problems.extend(_check_contacts(kb))
     problems.extend(_check_links(kb))
+    problems.extend(_check_choices(kb))
     problems.extend(_check_definitions(kb))
     problems.extend(_check_coverage(kb))
     problems.extend(_check_learning_paths(kb))
@@ -186,6 +187,24 @@ def _check_links(kb: KnowledgeBase) -> Iterable[Problem]:
     for link in kb.links.values():
         if not link.url and not link.note:
             yield Problem("links.yml", "a link with no url needs a note saying why there is none.", link.id)
+
+
+def _check_choices(kb: KnowledgeBase) -> Iterable[Problem]:
+    """Each editorial choice in assistant.yml must name an entry of the right kind."""
+    choices = kb.choices
+    if choices is None:
+        yield Problem("assistant.yml", "'choices' is missing: add procedures_link, home_topics and "
+                                       "default_checklist (see knowledge/README.md).", "choices")
+        return
+    wanted = [("procedures_link", choices.procedures_link, kb.links, "a link id from links.yml"),
+              ("default_checklist", choices.default_checklist, kb.checklists, "a checklist id from checklists.yml")]
+    wanted += [("home_topics", topic, kb.topics, "topic ids from topics.yml") for topic in choices.home_topics]
+    for field, value, known, what in wanted:
+        if value not in known:
+            yield Problem("assistant.yml", f"choices: {field} names '{value}', which does not exist; it must be "
+                                           f"{what}.", "choices")
+    if not choices.home_topics:
+        yield Problem("assistant.yml", "choices: home_topics needs at least one topic id.", "choices")
 
 
 def _check_definitions(kb: KnowledgeBase) -> Iterable[Problem]:

@@ -257,6 +257,16 @@ class UrgentGuidance:
 
 
 @dataclass(frozen=True)
+class Choices:
+    """The assistant's editorial choices (knowledge/assistant.yml): the link every "not sure" reply
+    gives, the topics offered first (greeting, help, a decline's buttons), the checklist a self-check
+    starts with when none is named."""
+    procedures_link: str = spec("text")
+    home_topics: Tuple[str, ...] = spec("strs")
+    default_checklist: str = spec("text")
+
+
+@dataclass(frozen=True)
 class ChildGuidance:
     """What a child or young person who writes about being harmed is told, after the emergency guidance."""
     id: str = spec("id")

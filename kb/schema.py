@@ -48,7 +48,7 @@ FILES = {
                    Section("urgent_phrases", "strs")),
     "coverage.yml": (REVIEW_DATE, Section("not_covered", "list", r.Gap, "gap"),
                      Section("procedures", "list", r.Procedure, "procedure")),
-    "assistant.yml": (REVIEW_DATE, Section("messages", "messages")),
+    "assistant.yml": (REVIEW_DATE, Section("choices", "one", r.Choices, "choices"), Section("messages", "messages")),
     "learning.yml": (REVIEW_DATE, Section("paths", "list", r.LearningPath, "learning_path")),
 }
 

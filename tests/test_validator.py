@@ -321,3 +321,11 @@ def test_in_a_fresh_build_the_validator_runs_before_the_builds_from_knowledge():
     first = lambda words: next(i for i, line in enumerate(plan) if words in line)  # noqa: E731
     assert first("kb.validate") < first("build_spacy_pipeline.py") < first("quiet_rasa.py")
     assert first("kb.validate") < first("generate_nlu.py")
+
+
+def test_editorial_choices_must_name_entries_that_exist(knowledge_copy):
+    edit(knowledge_copy, "assistant.yml", "procedures_link: link.llr_procedures", "procedures_link: link.llr_procedure")
+    edit(knowledge_copy, "assistant.yml", "home_topics: [referrals, plans,", "home_topics: [referral, plans,")
+    found = problems(knowledge_copy)
+    the_one(found, "knowledge/assistant.yml", "procedures_link names 'link.llr_procedure'", "links.yml")
+    the_one(found, "knowledge/assistant.yml", "home_topics names 'referral'", "topics.yml")
