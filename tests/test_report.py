@@ -13,13 +13,12 @@ import re
 import sqlite3
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
 import yaml
 
-from harness.servers import running_assistant
+from harness.servers import plain_sender, running_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "channels"))
@@ -36,7 +35,7 @@ FAR_FUTURE = "2099-01-01"
 
 
 def fill(assistant, messages):
-    sender = uuid.uuid4().hex
+    sender = plain_sender("report")
     for message in messages:
         assistant.ask(sender, message)
     return sender

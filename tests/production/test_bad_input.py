@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
+from harness.servers import plain_sender
 from prod_checks import WEBHOOK, ask_checked, log_tails
 
 # One sender's conversation grows with every message and Rasa re-reads it each turn, so a burst's cost
@@ -52,7 +53,7 @@ def test_bad_input_gets_no_server_error(topology, name, target):
 
 
 def test_burst_of_messages_from_one_sender(topology, engine):
-    sender = "burst-" + uuid.uuid4().hex
+    sender = plain_sender("burst")
     body = lambda i: json.dumps({"sender": sender, "message": f"hello {i}"}).encode()  # noqa: E731
 
     def send(i):

@@ -9,6 +9,7 @@ import uuid
 
 import sqlalchemy as sa
 
+from harness.servers import plain_sender
 from production.topology import ROOT
 
 IDENTIFIERS = ["Jane Smith", "Kyle Robinson", "12/03/2015", "14 Narborough Road", "LE3 0BQ",
@@ -21,7 +22,7 @@ MESSAGES = [
 
 
 def test_identifiers_never_reach_postgresql(topology, engine):
-    sender = "pii-" + uuid.uuid4().hex
+    sender = plain_sender("pii")
     for index, message in enumerate(MESSAGES):
         topology.replica(index % 2).ask(sender, message, timeout=120)
     with engine.connect() as connection:
