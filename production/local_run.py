@@ -27,7 +27,7 @@ def with_local_settings(endpoints: dict, actions_port: int, database: Optional[P
     result = {**endpoints, "action_endpoint": {"url": f"http://127.0.0.1:{actions_port}/webhook",
                                                "headers": {SECRET_HEADER: "${ACTION_SERVER_SECRET}"}}}
     if database is not None:
-        result["tracker_store"] = {"type": "production.tracker_store.RedactingSQLTrackerStore",
+        result["tracker_store"] = {"type": "production.tracker_store.EmbeddedTrackerStore",
                                    "dialect": "sqlite", "db": str(database.resolve())}
     return result
 

@@ -2,7 +2,11 @@
 
 endpoints:  tracker_store:
               type: production.tracker_store.RedactingSQLTrackerStore   (PostgreSQL; production)
-              type: production.tracker_store.RedactingInMemoryTrackerStore (one process; `make run`)
+              type: production.tracker_store.EmbeddedTrackerStore       (a SQLite file, one process; `make run`)
+              type: production.tracker_store.RedactingInMemoryTrackerStore (memory only, one process)
+
+The two one-process stores keep each conversation's redacted events and append only the new ones,
+redacted, on every save: no row counting, no re-reading or re-redacting the whole conversation.
 
 The SQL store also survives a PostgreSQL restart: connections are checked before use
 (`pool_pre_ping`) and a failed read or write is retried for a bounded time.
@@ -17,17 +21,20 @@ the tracker store is the one production class Rasa loads from configuration in e
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import copy
+import json
 import logging
 import time
-from typing import Any, Awaitable, Callable, Iterator, List, Optional, TypeVar
+from typing import Any, Awaitable, Callable, Dict, Iterator, List, NamedTuple, Optional, TypeVar
 
 import sqlalchemy as sa
 from rasa.core import agent
 from rasa.core.tracker_store import (FailSafeTrackerStore, InMemoryTrackerStore, SQLTrackerStore,
                                      create_engine_kwargs, ensure_schema_exists)
-from rasa.shared.core.events import Event
+from rasa.shared.core.constants import ACTION_SESSION_START_NAME as ACTION_SESSION_START
+from rasa.shared.core.events import Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
@@ -120,10 +127,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             super().__init__(*args, **kwargs)
             url = self.engine.url
             self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.engine = self._new_engine(url)
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         except (sa.exc.DatabaseError, AttributeError, ImportError) as error:
             raise StoreError(damaged_database(str(kwargs.get("db") or "rasa.db"), error)) from None
+
+    @staticmethod
+    def _new_engine(url: Any) -> Any:
+        return sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
 
     @contextlib.contextmanager
     def session_scope(self) -> Iterator[Any]:
@@ -161,23 +172,144 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
 
 class RedactingInMemoryTrackerStore(InMemoryTrackerStore):
-    """The embedded store, holding only redacted conversations."""
+    """The store in memory only, holding only redacted conversations: each conversation's events as
+    JSON, redacted once when they arrive (Rasa's re-serialises the whole conversation on every save)."""
 
     def __init__(self, domain: Any = None, event_broker: Any = None, host: Any = None, **kwargs: Any) -> None:
         super().__init__(domain, event_broker, **kwargs)
+        self.store: Dict[str, List[str]] = {}  # stored sender id -> its events, redacted, as JSON
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        events = redacted(list(tracker.events))
-        slots = self.domain.slots if self.domain else []
-        stored = DialogueStateTracker.from_events(stored_id(tracker.sender_id), events, slots,
-                                                  sender_source=tracker.sender_source)
-        await super().save(stored)
+        key = stored_id(tracker.sender_id)
+        stored = self.store.get(key, [])
+        already = len(stored) - _session_start(stored)  # the events the tracker was loaded with
+        if len(tracker.events) < already:  # not the conversation as loaded: it replaces the stored one
+            stored, already = [], 0
+        new = list(tracker.events)[already:]
+        self.store[key] = stored + [json.dumps(event) for event in redact_events([e.as_dict() for e in new])]
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return _as_asked(await super().retrieve(stored_id(sender_id)), sender_id)
+        stored = self.store.get(stored_id(sender_id))
+        return self._tracker(sender_id, stored[_session_start(stored):]) if stored else None
 
     async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
-        return _as_asked(await super().retrieve_full_tracker(stored_id(sender_id)), sender_id)
+        stored = self.store.get(stored_id(sender_id))
+        return self._tracker(sender_id, stored) if stored else None
+
+    def _tracker(self, sender_id: str, events: List[str]) -> DialogueStateTracker:
+        slots = self.domain.slots if self.domain else []
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(event) for event in events], slots)
+
+
+def _session_start(events: List[str]) -> int:
+    """Where the latest session starts among stored events, as Rasa's in-memory store splits them: at
+    the last action_session_start."""
+    marker = f'"name": "{ACTION_SESSION_START}"'
+    for index in range(len(events) - 1, -1, -1):
+        if marker in events[index] and json.loads(events[index]).get("name") == ACTION_SESSION_START:
+            return index
+    return 0
+
+
+class EmbeddedTrackerStore(RedactingSQLTrackerStore):
+    """`make run`'s store: a SQLite file written by this one process, with its latest sessions kept
+    in memory (write-through), redacted exactly as the SQL store redacts them.
+
+    A save writes only the new events, redacted, in one transaction; a load of a conversation seen
+    since start-up reads memory, not the file. What memory holds is what the file holds: events are
+    added to memory only after their transaction commits. Only for one process: several writers to
+    one file would each trust a stale copy (production uses RedactingSQLTrackerStore on PostgreSQL).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("dialect", "sqlite")
+        if kwargs["dialect"] != "sqlite":
+            raise StoreError("EmbeddedTrackerStore is for a SQLite file written by one process; "
+                             "for PostgreSQL use production.tracker_store.RedactingSQLTrackerStore.")
+        super().__init__(*args, **kwargs)
+        self._latest: "collections.OrderedDict[str, List[_Stored]]" = collections.OrderedDict()
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        key = stored_id(tracker.sender_id)
+        latest = self._latest.get(key)
+        if latest is None or len(tracker.events) < len(latest):  # not loaded here: Rasa's way, by count
+            self._latest.pop(key, None)
+            await super().save(tracker)
+            return
+        new = [_Stored.of(event) for event in redact_events([e.as_dict() for e in list(tracker.events)[len(latest):]])]
+        if new:
+            await _with_retry(lambda: self._insert(key, new), "save a conversation")
+            self._remember(key, _latest_session(latest + new))
+
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
+        key = stored_id(sender_id)
+        latest = self._latest.get(key)
+        if latest is None:
+            tracker = await super().retrieve(sender_id)
+            self._remember(key, [_Stored.of(event.as_dict()) for event in tracker.events] if tracker else [])
+            return tracker
+        self._latest.move_to_end(key)
+        if not latest:
+            return None
+        slots = self.domain.slots if self.domain else []
+        return DialogueStateTracker.from_dict(sender_id, [json.loads(event.data) for event in latest], slots)
+
+    @staticmethod
+    def _new_engine(url: Any) -> Any:
+        """One connection, kept open (SQLAlchemy 1.4 opens and closes a file's connection per session)."""
+        engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+        sa.event.listen(engine, "connect", _write_ahead_log)
+        return engine
+
+    async def _insert(self, key: str, events: List["_Stored"]) -> None:
+        """One multi-row INSERT in one transaction (the ORM's unit of work cost more than the write)."""
+        rows = [{"sender_id": key, "type_name": event.type_name, "timestamp": event.timestamp,
+                 "intent_name": event.intent, "action_name": event.action, "data": event.data} for event in events]
+        with self.session_scope() as session:
+            session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+
+    def _remember(self, key: str, events: List["_Stored"]) -> None:
+        self._latest[key] = events
+        self._latest.move_to_end(key)
+        while len(self._latest) > MAX_CONVERSATIONS_IN_MEMORY:
+            self._latest.popitem(last=False)
+
+
+def _write_ahead_log(connection: Any, _record: Any) -> None:
+    """SQLite's write-ahead log, synced at checkpoints: a commit survives the process stopping, at a
+    fraction of the cost of syncing the file on every message (a power cut can lose the last ones)."""
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+MAX_CONVERSATIONS_IN_MEMORY = 2000  # least recently used first out; an evicted one is read from the file
+
+
+class _Stored(NamedTuple):
+    """One stored event: the columns Rasa's SQL store writes, and the event as JSON."""
+    type_name: str
+    timestamp: Optional[float]
+    intent: Optional[str]
+    action: Optional[str]
+    data: str
+
+    @classmethod
+    def of(cls, event: Dict[str, Any]) -> "_Stored":
+        return cls(event.get("event"), event.get("timestamp"),
+                   (event.get("parse_data") or {}).get("intent", {}).get("name"), event.get("name"),
+                   json.dumps(event))
+
+
+def _latest_session(events: List[_Stored]) -> List[_Stored]:
+    """The events Rasa's SQL store would load: stamped at or after the last session_started, or all."""
+    starts = [event.timestamp for event in events if event.type_name == SessionStarted.type_name]
+    if not starts:
+        return events
+    start = max(starts)
+    return [event for event in events if event.timestamp is not None and event.timestamp >= start]
 
 
 action_fallback.install()

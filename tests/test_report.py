@@ -52,7 +52,7 @@ def move_back(path: Path, sender: str, seconds: int) -> None:
 @pytest.fixture(scope="module")
 def database(tmp_path_factory):
     path = tmp_path_factory.mktemp("report") / "conversations.db"
-    store = {"type": "production.tracker_store.RedactingSQLTrackerStore", "dialect": "sqlite", "db": str(path)}
+    store = {"type": "production.tracker_store.EmbeddedTrackerStore", "db": str(path)}  # as `make run` ships
     with running_assistant(tracker_store=store) as assistant:
         older = fill(assistant, ["should the GP get the plan?", "/rate_unhelpful",
                                  "Jane Smith's GP 07700 900123 needs a named sender", GIBBERISH])

@@ -84,7 +84,7 @@ def assistant(tmp_path_factory, fake_slack, fake_microsoft, redis_url):
     notes = credentials.write(path, env, extra={"channels.teams.TeamsChannel": {"key_refresh_seconds": 0}})
     assert [n.split(":")[1].split(",")[0].strip() for n in notes] == ["on", "on", "on"], notes
     database = path.parent / "conversations.db"  # the store `make run` ships with
-    store = {"type": "production.tracker_store.RedactingSQLTrackerStore", "dialect": "sqlite", "db": str(database)}
+    store = {"type": "production.tracker_store.EmbeddedTrackerStore", "db": str(database)}
     with running_assistant(credentials=path, extra_env=env, log_dir=ROOT / "results" / "logs" / "channels",
                            tracker_store=store) as running:
         running.database, running.log_dir = database, ROOT / "results" / "logs" / "channels"
