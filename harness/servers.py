@@ -121,7 +121,7 @@ def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, ext
             [_python(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
             env, log_dir / "actions.log")
         assistant.processes["rasa"] = _spawn(
-            [_python(), "-m", "rasa", "run", "--model", str(model), "--endpoints", str(endpoints_file),
+            [_python(), "-m", "production.lean_rasa", "run", "--model", str(model), "--endpoints", str(endpoints_file),
              "--credentials", str(credentials or ROOT / "credentials.yml"), "--interface", "127.0.0.1",
              "--port", str(rasa_port), *rasa_args],
             env, log_dir / "rasa.log")

@@ -31,7 +31,7 @@ from typing import Dict, List, Mapping, Optional, TextIO
 
 from harness import procs
 from harness.servers import Assistant, wait_until_up
-from production import settings as production_settings
+from production import lean_rasa, settings as production_settings
 
 ROOT = production_settings.ROOT
 DEPLOY = ROOT / "deploy"
@@ -94,8 +94,7 @@ def rasa_run(args: List[str]) -> int:
     """`rasa run ARGS` plus the secret flags: they are added to sys.argv in this process, after exec,
     so /proc/<pid>/cmdline (what `ps` shows) holds only ARGS."""
     sys.argv = ["rasa", "run", *args, *rasa_secret_args(os.environ)]
-    from rasa.__main__ import main as rasa_main
-    rasa_main()
+    lean_rasa.main()  # Rasa's command line, without TensorFlow unless the model needs it
     return 0
 
 

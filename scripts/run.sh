@@ -57,7 +57,7 @@ $PY -m production.local_run endpoints endpoints.yml "$ENDPOINTS" "$ACTIONS_PORT"
 [ -n "$CONVERSATIONS_DB" ] && echo "Conversations are stored, without identifiers, in $CONVERSATIONS_DB"
 
 if [ "${1:-}" = "shell" ]; then
-  $PY -m rasa shell --model models/assistant.tar.gz --endpoints "$ENDPOINTS"
+  $PY -m production.lean_rasa shell --model models/assistant.tar.gz --endpoints "$ENDPOINTS"
   exit
 fi
 
@@ -74,5 +74,5 @@ Starting the assistant on $HOST port $RASA_PORT. When it says "Rasa server is up
                   -d '{"sender": "me", "message": "what must a referral include?"}'
 or run 'make shell' in another terminal. Stop with Ctrl+C.
 MSG
-$PY -m rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
+$PY -m production.lean_rasa run --model models/assistant.tar.gz --endpoints "$ENDPOINTS" --credentials "$CREDENTIALS" \
   --interface "$HOST" --port "$RASA_PORT"
