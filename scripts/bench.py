@@ -35,6 +35,7 @@ from tqdm import tqdm  # noqa: E402
 
 from harness import charts  # noqa: E402
 from harness.breakdown import measure_breakdown  # noqa: E402
+from harness.echo import running_echo  # noqa: E402
 from harness.load import run_load  # noqa: E402
 from harness.procs import cpu_seconds, load_average, memory_mb  # noqa: E402
 from harness.questions import BENCH_QUESTIONS, Question, load_questions, missing, problems  # noqa: E402
@@ -47,6 +48,7 @@ OUT = ROOT / "results" / "bench"
 BASELINE_CONFIG = ROOT / "benchmarks" / "baseline_config.yml"
 FULL = {"requests": {1: 300, 10: 800, 50: 1200}, "max_seconds": 60}
 QUICK = {"requests": {1: 80, 10: 200, 50: 300}, "max_seconds": 20}
+GUIDED_QUESTIONS = ROOT / "benchmarks" / "guided.yml"
 
 # (label, path into a result, "<=" or ">=", target), for `make run` as shipped (issue 13); ratios to
 # the baseline and the store's cost over memory are separate
@@ -60,6 +62,7 @@ TARGETS = [
 ]
 THROUGHPUT_RATIO_TARGET = 5.0
 STORE_COST_TARGET_MS = 2.0  # Rasa CPU per answer, SQLite store over in-memory
+ECHO_RATIO_TARGET = 6.0  # round trip against a bare Sanic echo's
 
 
 def log(message: str) -> None:
@@ -94,9 +97,12 @@ def warm_up(assistant, questions: List[Question], kb) -> List[str]:
     return wrong
 
 
-def loads(assistant, questions: List[Question], kb, settings: dict, name: str) -> Dict[str, dict]:
+def loads(assistant, questions: List[Question], kb, settings: dict, name: str,
+          levels: Optional[List[int]] = None) -> Dict[str, dict]:
     results = {}
     for concurrency, requests in settings["requests"].items():
+        if levels and concurrency not in levels:
+            continue
         cpu_before = {p: cpu_seconds(assistant.pid(p)) for p in ("rasa", "actions")}
         run = run_load(assistant.webhook, questions, kb, concurrency, requests, settings["max_seconds"],
                        label=f"{name}: {concurrency} conversation(s)")
@@ -114,8 +120,9 @@ def loads(assistant, questions: List[Question], kb, settings: dict, name: str) -
 
 
 def measure(name: str, model: Path, questions: List[Question], kb, settings: dict, breakdown: bool,
-            tracker_store: Optional[dict] = None) -> dict:
-    """One assistant's figures; `tracker_store` replaces endpoints.yml's (the in-memory store)."""
+            tracker_store: Optional[dict] = None, guided: Optional[List[Question]] = None) -> dict:
+    """One assistant's figures; `tracker_store` replaces endpoints.yml's (the in-memory store);
+    `guided`, a second mix (the guided flows), is loaded at 10 conversations after the questions."""
     log(f"{name}: starting the servers with {model}")
     result = {"model": str(model), "model_mb": size_mb(model), "load_average_before": load_average(),
               "tracker_store": (tracker_store or {}).get("type", "endpoints.yml")}
@@ -131,10 +138,43 @@ def measure(name: str, model: Path, questions: List[Question], kb, settings: dic
         if result["warm_up_wrong"]:
             log(f"  {name}: answered wrong (and so counted wrong under load): {result['warm_up_wrong']}")
         result["load"] = loads(assistant, questions, kb, settings, name)
+        if guided:
+            result["load_guided"] = loads(assistant, guided, kb, settings, f"{name}, guided flows", levels=[10])
         result["memory"] = {p: memory_mb(assistant.pid(p)) for p in ("rasa", "actions")}
         if breakdown:
             result["breakdown"] = measure_breakdown(assistant.rasa_url, assistant.actions_url, questions)
     return result
+
+
+def measure_echo(questions: List[Question], kb, settings: dict) -> dict:
+    """The floor: a bare Sanic echo on the same path, loaded by the same client at 1 and 10 conversations."""
+    results = {}
+    with running_echo(OUT / "logs" / "echo") as (webhook, process):
+        for concurrency in (1, 10):
+            cpu_before = cpu_seconds(process.pid)
+            run = run_load(webhook, questions, kb, concurrency, settings["requests"][concurrency],
+                           settings["max_seconds"], label=f"echo floor: {concurrency} conversation(s)")
+            summary = latency_summary(run.latencies, run.wall)
+            summary["cpu_ms_per_answer"] = (cpu_seconds(process.pid) - cpu_before) * 1000 / max(len(run.latencies), 1)
+            summary["errors"] = run.errors
+            results[str(concurrency)] = summary
+    log(f"  echo floor: p50 {results['1']['p50_ms']:.2f} ms at 1 conversation, "
+        f"{results['10']['throughput_per_s']:.0f} answers/s at 10")
+    return results
+
+
+def print_floor(ours: dict, echo: dict) -> None:
+    """Each of `make run`'s figures against the bare echo's, measured the same way in the same run."""
+    print(f"\n{'against the bare echo (same path, same client)':46} {'make run':>9} {'echo':>8} {'ratio':>7}")
+    for label, mine, floor in (
+            ("p50 at 1 conversation (ms)", dig(ours, ("load", "1", "p50_ms")), dig(echo, ("1", "p50_ms"))),
+            ("p50 at 10 conversations (ms)", dig(ours, ("load", "10", "p50_ms")), dig(echo, ("10", "p50_ms"))),
+            ("answers/s at 10 conversations", dig(ours, ("load", "10", "throughput_per_s")),
+             dig(echo, ("10", "throughput_per_s"))),
+            ("server CPU per answer, 1 conversation (ms)", dig(ours, ("load", "1", "rasa_cpu_ms_per_answer")),
+             dig(echo, ("1", "cpu_ms_per_answer")))):
+        share = ratio(mine, floor)
+        print(f"{label:46} {fmt(mine):>9} {fmt(floor):>8} {('%.1fx' % share) if share else '-':>7}")
 
 
 # --- reporting ------------------------------------------------------------------------------
@@ -146,6 +186,10 @@ def figure_rows(ours: dict, baseline: Optional[dict]) -> List[tuple]:
         rows.append((f"Rasa CPU per answer at {level} conv. (ms)", ("load", level, "rasa_cpu_ms_per_answer")))
         rows.append((f"actions CPU per answer at {level} (ms)", ("load", level, "actions_cpu_ms_per_answer")))
         rows.append((f"errors / wrong at {level} conv.", ("load", level, "errors"), ("load", level, "wrong")))
+    rows += [("guided flows: p50 at 10 conv. (ms)", ("load_guided", "10", "p50_ms")),
+             ("guided flows: answers/s at 10 conv.", ("load_guided", "10", "throughput_per_s")),
+             ("guided flows: Rasa CPU per answer (ms)", ("load_guided", "10", "rasa_cpu_ms_per_answer")),
+             ("guided flows: errors / wrong", ("load_guided", "10", "errors"), ("load_guided", "10", "wrong"))]
     rows += [("cold start (s)", ("cold_start_s",)), ("Rasa ready (s)", ("ready_s", "rasa")),
              ("Rasa RSS after load (MB)", ("memory", "rasa", "tree_rss_mb")),
              ("Rasa peak RSS (MB)", ("memory", "rasa", "peak_rss_mb")),
@@ -185,7 +229,7 @@ def store_cost(ours: dict, in_memory: Optional[dict]) -> Optional[float]:
     return dig(ours, path) - dig(in_memory, path)
 
 
-def target_status(ours: dict, in_memory: Optional[dict], baseline: Optional[dict]) -> List[dict]:
+def target_status(ours: dict, in_memory: Optional[dict], baseline: Optional[dict], echo: dict) -> List[dict]:
     status = []
     for label, path, op, goal in TARGETS:
         value = dig(ours, path)
@@ -194,6 +238,9 @@ def target_status(ours: dict, in_memory: Optional[dict], baseline: Optional[dict
     share = ratio(dig(ours, ("load", "10", "throughput_per_s")), dig(baseline, ("load", "10", "throughput_per_s")))
     status.append({"target": "throughput vs baseline, 10 conversations", "goal": f">= {THROUGHPUT_RATIO_TARGET}x",
                    "value": share, "met": None if share is None else share >= THROUGHPUT_RATIO_TARGET})
+    share = ratio(dig(ours, ("load", "1", "p50_ms")), dig(echo, ("1", "p50_ms")))
+    status.append({"target": "p50 over the bare echo's, 1 conversation", "goal": f"<= {ECHO_RATIO_TARGET}x",
+                   "value": share, "met": None if share is None else share <= ECHO_RATIO_TARGET})
     cost = store_cost(ours, in_memory)
     status.append({"target": "SQLite store over in-memory, Rasa CPU (ms)", "goal": f"<= {STORE_COST_TARGET_MS}",
                    "value": cost, "met": None if cost is None else cost <= STORE_COST_TARGET_MS})
@@ -272,7 +319,7 @@ def main() -> int:
     args = parse_args()
     kb = get_knowledge()
     questions = load_questions(args.questions)
-    wrong = problems(questions, kb)
+    wrong = problems(questions, kb) + problems(load_questions(GUIDED_QUESTIONS), kb)
     if wrong:
         raise SystemExit("The benchmark questions have problems:\n  " + "\n  ".join(wrong))
     settings = QUICK if args.quick else FULL
@@ -284,9 +331,10 @@ def main() -> int:
         model, ours_training = ours_model(args, work)
         base_model, base_training = (None, {}) if args.skip_baseline else baseline_model(args, work)
         shipped = {"type": "production.tracker_store.EmbeddedTrackerStore", "db": str(work / "conversations.db")}
-        ours = dict(measure("ours", model, questions, kb, settings, breakdown=True, tracker_store=shipped),
-                    **ours_training)
+        ours = dict(measure("ours", model, questions, kb, settings, breakdown=True, tracker_store=shipped,
+                            guided=load_questions(GUIDED_QUESTIONS)), **ours_training)
         in_memory = measure("ours, in memory", model, questions, kb, settings, breakdown=False)
+        echo = measure_echo(questions, kb, settings)
         baseline = None
         if base_model:
             baseline = dict(measure("baseline", base_model, questions, kb, settings, breakdown=False), **base_training)
@@ -295,15 +343,17 @@ def main() -> int:
             log(f"Trained models kept in {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
-    status = target_status(ours, in_memory, baseline)
+    status = target_status(ours, in_memory, baseline, echo)
     print_figures(ours, in_memory, baseline)
+    print_floor(ours, echo)
     print_breakdown(ours)
     print_targets(status)
     report = {"machine": {"cpus": os.cpu_count(), "load_average_at_end": load_average()},
               "settings": {"requests": settings["requests"], "max_seconds": settings["max_seconds"],
                            "questions": str(args.questions), "config": str(args.config),
                            "baseline_config": None if args.skip_baseline else str(args.baseline_config)},
-              "ours": ours, "ours_in_memory": in_memory, "baseline": baseline, "targets": status}
+              "ours": ours, "ours_in_memory": in_memory, "echo_floor": echo, "baseline": baseline,
+              "targets": status}
     (OUT / "bench.json").write_text(json.dumps(report, indent=2, default=str))
     charts.bench(ours, baseline, OUT / "bench.png")
     print(f"\nWritten {(OUT / 'bench.json').relative_to(ROOT)} and {(OUT / 'bench.png').relative_to(ROOT)}")

@@ -51,7 +51,8 @@ def test_ratio_handles_missing_figures():
 
 
 # --- question files -------------------------------------------------------------------------
-@pytest.mark.parametrize("path", [E2E_QUESTIONS, BENCH_QUESTIONS], ids=["e2e", "bench"])
+@pytest.mark.parametrize("path", [E2E_QUESTIONS, BENCH_QUESTIONS, ROOT / "benchmarks" / "guided.yml"],
+                         ids=["e2e", "bench", "guided"])
 def test_question_files_load_and_name_only_real_entries(path, kb):
     questions = load_questions(path)
     assert questions
