@@ -99,7 +99,7 @@ validate: setup
 # The tests that need no model, no server and no browser: the knowledge base, the actions, the risk
 # and identifier detectors, the validator, the data checks.
 UNIT_TESTS := $(filter-out tests/test_server.py tests/test_guided_server.py tests/test_report.py \
-  tests/test_run_script.py,$(wildcard tests/test_*.py))
+  tests/test_run_script.py tests/test_lean_rasa.py,$(wildcard tests/test_*.py))
 
 test-unit: setup
 	$(PY) -m pytest $(UNIT_TESTS) -q -p no:warnings
