@@ -14,6 +14,7 @@ from actions.replies import Reply
 from actions.risk import NO_RISK, Risk
 from actions.safety_net import assess_risk, privacy_reminder, safety_messages, urgent_area, urgent_reply
 from kb import KnowledgeBase
+from kb.failures import failure_message
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class KnowledgeAction(Action):
                     dispatcher.utter_message(text=text)
         except Exception:  # a knowledge or code fault must not silence the assistant
             logger.exception("action %s failed", self.name())
-            dispatcher.utter_message(text=self.apology(kb))
+            dispatcher.utter_message(text=failure_message("apology"))
             return []
         return reply.send(dispatcher, kb.messages["feedback_question"] if asks_for_feedback(reply, turn) else None)
 
@@ -83,8 +84,3 @@ class KnowledgeAction(Action):
     def preamble(self, kb: KnowledgeBase, turn: Turn, risk: Risk = NO_RISK) -> List[str]:
         return safety_messages(kb, turn.text, risk=risk, slots=turn.slots, user_key=turn.user_key) if turn.typed else []
 
-    @staticmethod
-    def apology(kb: Optional[KnowledgeBase]) -> str:
-        url = kb.procedures_link.url if kb else "http://llrscb.proceduresonline.com/"
-        return ("Sorry, I couldn't answer that just now. If a child is in immediate danger call 999. "
-                f"Otherwise please check the LLR procedures: {url}")

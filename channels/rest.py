@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import guard
+from kb.failures import failure_message
 
 logger = logging.getLogger(__name__)
 
@@ -27,8 +28,6 @@ _REPEATED_SYMBOL = re.compile(r"([^\w\s])\1{3,}")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 USAGE = ('Send JSON like {"sender": "an-id", "message": "what must a referral include?"} '
          '(add "button": true for a button\'s payload, such as "/rate_helpful").')
-APOLOGY = ("Sorry, I couldn't answer that just now. If a child is in immediate danger call 999. "
-           "Otherwise please check the LLR procedures: http://llrscb.proceduresonline.com/")
 
 
 def encodable(text: str) -> bool:
@@ -119,7 +118,7 @@ class RestChannel(RestInput):
             except Exception:  # noqa: BLE001 - answer the practitioner whatever went wrong
                 logger.exception("Handling a REST message failed (message text not logged).")
                 if not collector.messages:
-                    collector.messages.append({"recipient_id": body["sender"], "text": APOLOGY})
+                    collector.messages.append({"recipient_id": body["sender"], "text": failure_message("apology")})
             return response.json(collector.messages)
 
         return webhook

@@ -16,7 +16,7 @@ class Section:
     required: bool = True
 
 
-MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "not_covered", "help",
+MESSAGE_KEYS = ("disclaimer", "privacy_reminder", "privacy_notice", "apology", "unreachable", "not_covered", "help",
                 "greet", "thanks", "goodbye", "bot_challenge", "search_intro",
                 "check_intro", "check_question", "check_resumed", "check_stopped", "check_complete",
                 "check_gaps", "learning_choose", "learning_no_path", "learning_question", "learning_right",

@@ -22,24 +22,11 @@ from rasa.shared.core.events import BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
+from kb.failures import failure_message
+
 logger = logging.getLogger(__name__)
 
-PROCEDURES_URL = "http://llrscb.proceduresonline.com/"
 FALLBACK = "action_server_unreachable"  # the replies' metadata
-UNREACHABLE = ("Sorry, the knowledge base cannot be reached just now. If a child is in immediate danger "
-               f"call 999. Otherwise please use the LLR procedures: {PROCEDURES_URL}")
-
-
-def _procedures_url() -> str:
-    try:
-        from kb import get_knowledge
-        return get_knowledge().links["link.llr_procedures"].url
-    except Exception:  # noqa: BLE001 - the fixed address is the fallback
-        return PROCEDURES_URL
-
-
-def unreachable_message() -> str:
-    return UNREACHABLE.replace(PROCEDURES_URL, _procedures_url())
 
 
 def privacy_reminder(text: str) -> str:
@@ -68,7 +55,7 @@ def fallback_events(tracker: DialogueStateTracker) -> List[Event]:
     """The turn's one apology (and reminder), or nothing if the turn has had it."""
     if _replied_this_turn(tracker):
         return []
-    events: List[Event] = [BotUttered(unreachable_message(), metadata={"fallback": FALLBACK})]
+    events: List[Event] = [BotUttered(failure_message("unreachable"), metadata={"fallback": FALLBACK})]
     reminder = privacy_reminder(tracker.latest_message.text if tracker.latest_message else "")
     return events + ([BotUttered(reminder, metadata={"fallback": FALLBACK})] if reminder else [])
 

@@ -284,3 +284,16 @@ def test_a_failing_action_apologises_instead_of_crashing(monkeypatch):
     messages, events = run_action(ActionAnswerTopic(), "what must a referral include?", "ask_referral")
     assert "couldn't answer" in texts(messages) and "boom" not in texts(messages)
     assert events == []
+
+
+def test_the_failure_replies_are_the_knowledge_bases_and_still_come_when_it_cannot_be_read(monkeypatch):
+    import kb as knowledge_package
+    from kb.failures import failure_message
+    kb = knowledge_package.get_knowledge()
+    assert failure_message("apology") == kb.messages["apology"].format(url=kb.procedures_link.url)
+    assert failure_message("unreachable") == kb.messages["unreachable"].format(url=kb.procedures_link.url)
+
+    def unreadable(*args, **kwargs):
+        raise knowledge_package.KnowledgeError([])
+    monkeypatch.setattr(knowledge_package, "get_knowledge", unreadable)
+    assert "999" in failure_message("apology") and "llrscb.proceduresonline.com" in failure_message("unreachable")
