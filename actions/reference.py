@@ -98,7 +98,7 @@ class ActionLinks(KnowledgeAction):
         wanted = [kb.links[l] for t in turn.mentioned_terms(kb) for l in t.links]
         rest = [l for l in kb.links.values() if l not in wanted]
         chosen = wanted + rest
-        return Reply([formatting.links(kb, chosen)], related_buttons(kb, ["voice_of_child", "definitions"]),
+        return Reply([formatting.links(kb, chosen)], related_buttons(kb, kb.choices.related_to_links),
                      "links", "links", [l.id for l in chosen])
 
 
@@ -109,14 +109,15 @@ class ActionAudit(KnowledgeAction):
         named = [a for a in kb.agencies.values() if a.term in {t.id for t in turn.mentioned_terms(kb)}]
         if named:
             text = formatting.agencies(kb, named)
-            return Reply([text], related_buttons(kb, ["audit", "outcomes"]), "audit", "audit", [a.id for a in named])
+            return Reply([text], related_buttons(kb, kb.choices.related_to_an_agency), "audit", "audit",
+                         [a.id for a in named])
         if any(word in turn.text.lower() for word in AGENCY_WORDS):
             agencies = list(kb.agencies.values())
-            return Reply([formatting.agencies(kb, agencies)], related_buttons(kb, ["outcomes", "links"]),
+            return Reply([formatting.agencies(kb, agencies)], related_buttons(kb, kb.choices.related_to_agencies),
                          "audit", "audit", [a.id for a in agencies])
         hits = [h for h in searcher().search(turn.text, limit=6, min_score=0.15) if h.passage.kind == "audit_fact"]
         facts = [kb.audit_facts[h.passage.id] for h in hits[:3]] or list(kb.audit_facts.values())
-        return Reply([formatting.audit_facts(kb, facts)], related_buttons(kb, ["outcomes", "definitions", "links"]),
+        return Reply([formatting.audit_facts(kb, facts)], related_buttons(kb, kb.choices.related_to_audit),
                      "audit", "audit", [f.id for f in facts])
 
 
@@ -207,7 +208,7 @@ def contacts_reply(kb: KnowledgeBase, area: Optional[str], services: List[str], 
     text = "\n".join([title] + [formatting.contact(kb, c, today or areas.today()) for c in found])
     events = [SlotSet("contact_request", None)] + ([SlotSet("area", remember)] if remember else [])
     buttons = area_buttons(kb, exclude=(area,), not_sure=False) if area in r.LOCAL_AREAS else []
-    buttons = related_buttons(kb, ["referrals"], buttons)
+    buttons = related_buttons(kb, kb.choices.related_to_contacts, buttons)
     return Reply([text], buttons, None, "contacts", [c.id for c in found], events=events)
 
 

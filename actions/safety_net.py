@@ -86,7 +86,7 @@ def urgent_reply(kb: KnowledgeBase, risk: Risk, answer: Optional[Reply] = None, 
     Childline for a child; for an adult, the answer to the question they asked with it (when there is
     a sure one), else the referral checklist."""
     then = kb.checklists[kb.urgent.then_checklist]
-    buttons = related_buttons(kb, [then.topic, "uava", "voice_of_child"])
+    buttons = related_buttons(kb, [then.topic, *kb.choices.related_to_urgent])
     guidance = urgent_guidance(kb, area=area)
     if risk.child and kb.child_guidance:
         return Reply([guidance, child_guidance(kb)], buttons, then.topic, "urgent",

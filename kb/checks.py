@@ -189,6 +189,10 @@ def _check_links(kb: KnowledgeBase) -> Iterable[Problem]:
             yield Problem("links.yml", "a link with no url needs a note saying why there is none.", link.id)
 
 
+TOPIC_CHOICES = ("home_topics", "related_to_links", "related_to_an_agency", "related_to_agencies", "related_to_audit",
+                 "related_to_contacts", "related_to_urgent")
+
+
 def _check_choices(kb: KnowledgeBase) -> Iterable[Problem]:
     """Each editorial choice in assistant.yml must name an entry of the right kind."""
     choices = kb.choices
@@ -198,7 +202,8 @@ def _check_choices(kb: KnowledgeBase) -> Iterable[Problem]:
         return
     wanted = [("procedures_link", choices.procedures_link, kb.links, "a link id from links.yml"),
               ("default_checklist", choices.default_checklist, kb.checklists, "a checklist id from checklists.yml")]
-    wanted += [("home_topics", topic, kb.topics, "topic ids from topics.yml") for topic in choices.home_topics]
+    wanted += [(name, topic, kb.topics, "topic ids from topics.yml") for name in TOPIC_CHOICES
+               for topic in getattr(choices, name)]
     for field, value, known, what in wanted:
         if value not in known:
             yield Problem("assistant.yml", f"choices: {field} names '{value}', which does not exist; it must be "

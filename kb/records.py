@@ -264,6 +264,13 @@ class Choices:
     procedures_link: str = spec("text")
     home_topics: Tuple[str, ...] = spec("strs")
     default_checklist: str = spec("text")
+    # the topic buttons offered under answers that have no topic of their own
+    related_to_links: Tuple[str, ...] = spec("strs")
+    related_to_an_agency: Tuple[str, ...] = spec("strs")
+    related_to_agencies: Tuple[str, ...] = spec("strs")
+    related_to_audit: Tuple[str, ...] = spec("strs")
+    related_to_contacts: Tuple[str, ...] = spec("strs")
+    related_to_urgent: Tuple[str, ...] = spec("strs")  # after the urgent checklist's own topic
 
 
 @dataclass(frozen=True)

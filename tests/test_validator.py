@@ -329,3 +329,10 @@ def test_editorial_choices_must_name_entries_that_exist(knowledge_copy):
     found = problems(knowledge_copy)
     the_one(found, "knowledge/assistant.yml", "procedures_link names 'link.llr_procedure'", "links.yml")
     the_one(found, "knowledge/assistant.yml", "home_topics names 'referral'", "topics.yml")
+
+
+def test_related_topic_buttons_must_name_topics_that_exist(knowledge_copy):
+    edit(knowledge_copy, "assistant.yml", "related_to_urgent: [uava, voice_of_child]",
+         "related_to_urgent: [uava, voice_of_the_child]")
+    the_one(problems(knowledge_copy), "knowledge/assistant.yml", "related_to_urgent names 'voice_of_the_child'",
+            "topics.yml")
