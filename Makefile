@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false   # no usage data or crash reports leave the machine
 
-.PHONY: setup generate annotate train run shell validate test test-unit lint evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report bench-privacy axe
+.PHONY: setup generate annotate train run shell validate test test-unit test-server test-conversations lint evaluate risk-cv bench bench-quick clean help run-prod test-prod system-packages teams-package report bench-privacy axe
 
 help:
 	@echo "make run       start the assistant (REST at http://localhost:5005/webhooks/rest/webhook)"
@@ -33,6 +33,8 @@ help:
 	@echo "make run-prod  production topology: PostgreSQL, Redis, 2 replicas, nginx on http://localhost:8080"
 	@echo "make test-prod test the production topology (tests/production)"
 	@echo "make test-unit the tests that need no model, server or browser"
+	@echo "make test-server  the tests against running servers (a trained model, channels, the report page)"
+	@echo "make test-conversations  the test stories against the trained model"
 	@echo "make lint      ruff (pyproject.toml): syntax errors, undefined names, unused imports"
 	@echo "make teams-package  the Teams app zip (MICROSOFT_APP_ID=<bot id> make teams-package; README: Teams setup)"
 
@@ -96,21 +98,35 @@ validate: setup
 	$(PY) scripts/annotate_entities.py --check
 	@$(PY) scripts/quiet_rasa.py data validate --quiet --fail-on-warnings  # without the libraries' warnings
 
-# The tests that need no model, no server and no browser: the knowledge base, the actions, the risk
-# and identifier detectors, the validator, the data checks.
-UNIT_TESTS := $(filter-out tests/test_server.py tests/test_guided_server.py tests/test_report.py \
-  tests/test_run_script.py tests/test_lean_rasa.py,$(wildcard tests/test_*.py))
+# The test tiers, run in this order by `make test` (and so by CI), each a step of its own:
+# unit: no model, server or browser (the knowledge base, the actions, the risk and identifier
+#   detectors, the validator, the data checks);
+# server: a trained model behind running servers (REST, guided flows, channels, the report page in
+#   Chromium, `make run` itself, the lean start-up);
+# prod: the production topology (PostgreSQL, Redis, nginx, two replicas; about 2 minutes);
+# conversations: the test stories against the trained model.
+SERVER_TESTS := tests/test_server.py tests/test_guided_server.py tests/test_report.py tests/test_run_script.py \
+  tests/test_lean_rasa.py tests/channels
+UNIT_TESTS := $(filter-out $(SERVER_TESTS),$(wildcard tests/test_*.py))
 
 test-unit: setup
 	$(PY) -m pytest $(UNIT_TESTS) -q -p no:warnings
+
+test-server: train
+	$(PY) -m pytest $(SERVER_TESTS) -q -p no:warnings
+
+test-conversations: train
+	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
+	  --out results/conversations --quiet
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 test: system-packages axe lint train validate
-	$(PY) -m pytest tests -q -p no:warnings  # tests/production starts PostgreSQL, Redis, nginx: ~2 min
-	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors \
-	  --out results/conversations --quiet
+	@echo "--- tier 1 of 4: unit tests" && $(MAKE) --no-print-directory test-unit
+	@echo "--- tier 2 of 4: servers, channels, report page" && $(MAKE) --no-print-directory test-server
+	@echo "--- tier 3 of 4: production topology" && $(MAKE) --no-print-directory test-prod
+	@echo "--- tier 4 of 4: test conversations" && $(MAKE) --no-print-directory test-conversations
 
 # Debian's chromium and chromium-driver for the web chat test (quick when they are installed).
 system-packages:
