@@ -23,6 +23,7 @@ import threading
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from actions import slots as slot
 from kb import KnowledgeBase
 from kb import records as r
 
@@ -150,7 +151,7 @@ def remember(user_key: Optional[str], area: Optional[str]) -> None:
 
 def known_area(slots: Dict, user_key: Optional[str]) -> Optional[str]:
     """The practitioner's area: this conversation's slot, else what the person said before (Slack, Teams)."""
-    area = slots.get("area")
+    area = slots.get(slot.AREA)
     if area in r.LOCAL_AREAS:
         return area
     return recall(user_key)

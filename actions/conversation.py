@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk import Tracker
 
+from actions import slots as slot
 from kb import KnowledgeBase
 from kb import records as r
 
@@ -51,10 +52,10 @@ class Turn:
             text=message.get("text") or "",
             intent=(message.get("intent") or {}).get("name") or "",
             entities=entities,
-            last_topic=tracker.get_slot("last_topic"),
-            last_kind=tracker.get_slot("last_kind"),
-            last_entries=list(tracker.get_slot("last_entries") or []),
-            last_term=tracker.get_slot("last_term"),
+            last_topic=tracker.get_slot(slot.LAST_TOPIC),
+            last_kind=tracker.get_slot(slot.LAST_KIND),
+            last_entries=list(tracker.get_slot(slot.LAST_ENTRIES) or []),
+            last_term=tracker.get_slot(slot.LAST_TERM),
             active_loop=(tracker.active_loop or {}).get("name"),
             slots=dict(tracker.slots),
             ranking=[(i.get("name"), float(i.get("confidence") or 0.0))

@@ -12,6 +12,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import slots as slot
 from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
 from actions.out_of_context import answer_if_question
@@ -31,7 +32,7 @@ class ActionFeedback(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
         helpful = (tracker.latest_message.get("intent") or {}).get("name") == "rate_helpful"
-        entries = list(tracker.get_slot("last_entries") or [])
+        entries = list(tracker.get_slot(slot.LAST_ENTRIES) or [])
         kb = knowledge()
         messages = kb.messages
         for text in safety_messages(kb, tracker.latest_message.get("text") or "",  # "thanks, but he hit her again"
@@ -41,10 +42,10 @@ class ActionFeedback(Action):
             dispatcher.utter_message(text=messages["thanks"])
             return []
         feedback = {"rating": "helpful" if helpful else "not_helpful", "entries": entries,
-                    "topic": tracker.get_slot("last_topic")}
+                    "topic": tracker.get_slot(slot.LAST_TOPIC)}
         if helpful:
             dispatcher.utter_message(text=messages["feedback_thanks"])
-        return [SlotSet("feedback", feedback), SlotSet("feedback_comment", None)]
+        return [SlotSet(slot.FEEDBACK, feedback), SlotSet(slot.FEEDBACK_COMMENT, None)]
 
 
 class ActionAskFeedbackComment(Action):
@@ -66,16 +67,16 @@ class ActionFeedbackComment(Action):
         return "action_feedback_comment"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        comment = tracker.get_slot("feedback_comment")
+        comment = tracker.get_slot(slot.FEEDBACK_COMMENT)
         kb = knowledge()
         for text in safety_messages(kb, str(comment or ""), slots=tracker.slots,  # a comment is a message too
                                     user_key=latest_user_key(tracker)):
             dispatcher.utter_message(text=text)
         if not comment or comment == SKIPPED or str(comment).startswith("/"):
             dispatcher.utter_message(text=kb.messages["feedback_thanks"])
-            return [SlotSet("feedback_comment", None)]
+            return [SlotSet(slot.FEEDBACK_COMMENT, None)]
         dispatcher.utter_message(text=kb.messages["feedback_comment_thanks"])
-        events = [SlotSet("feedback_comment", redact(str(comment), allowed_phrases=known_phrases(kb)))]
+        events = [SlotSet(slot.FEEDBACK_COMMENT, redact(str(comment), allowed_phrases=known_phrases(kb)))]
         answer = answer_if_question(kb, Turn.from_tracker(tracker))
         return events + (answer.send(dispatcher) if answer else [])
 

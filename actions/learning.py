@@ -11,6 +11,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from rasa_sdk.events import SlotSet
 
+from actions import slots as slot
 from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
@@ -108,8 +109,8 @@ class PathSession:
 
     def reply(self, turn: Turn) -> Reply:
         reply = self._answer(turn)
-        reply.events += [SlotSet("learning", self.state or None),
-                         SlotSet("activity", "learning" if in_progress(self.state) else None)]
+        reply.events += [SlotSet(slot.LEARNING, self.state or None),
+                         SlotSet(slot.ACTIVITY, "learning" if in_progress(self.state) else None)]
         return reply
 
     def _answer(self, turn: Turn) -> Reply:
@@ -195,4 +196,4 @@ class ActionLearning(KnowledgeAction):
     in_flow = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        return PathSession(kb, turn.slots.get("learning")).reply(turn)
+        return PathSession(kb, turn.slots.get(slot.LEARNING)).reply(turn)

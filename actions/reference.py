@@ -7,6 +7,7 @@ from typing import Dict, List, Optional, Tuple
 
 from rasa_sdk.events import SlotSet
 
+from actions import slots as slot
 from actions import areas, coverage, formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
@@ -130,7 +131,7 @@ class ActionContacts(KnowledgeAction):
     checks_coverage = False  # a contact question naming an uncovered subject (the LADO) is checked below
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        pending = turn.slots.get("contact_request") if isinstance(turn.slots.get("contact_request"), dict) else None
+        pending = turn.slots.get(slot.CONTACT_REQUEST) if isinstance(turn.slots.get(slot.CONTACT_REQUEST), dict) else None
         services = areas.services_in(turn.text) if turn.typed else []
         if not services and pending and turn.intent in ("choose_area", "not_sure"):
             services = [s for s in pending.get("services") or [] if s in r.SERVICES]
@@ -151,7 +152,7 @@ class ActionContacts(KnowledgeAction):
             reply.texts[0] = f"{remembered}\n{reply.texts[0]}"  # one message: Slack posts each text apart
             return self.checked(kb, turn, reply, services)
         return Reply([kb.messages["area_question"]], area_buttons(kb),
-                     events=[SlotSet("contact_request", {"services": services})])
+                     events=[SlotSet(slot.CONTACT_REQUEST, {"services": services})])
 
     @staticmethod
     def named_areas(kb: KnowledgeBase, turn: Turn, pending) -> Tuple[List[str], bool]:
@@ -206,7 +207,7 @@ def contacts_reply(kb: KnowledgeBase, area: Optional[str], services: List[str], 
     title = (kb.messages["area_contacts"].format(area=areas.area_title(kb, area)) if area in r.LOCAL_AREAS
              else kb.messages["contacts_title"])
     text = "\n".join([title] + [formatting.contact(kb, c, today or areas.today()) for c in found])
-    events = [SlotSet("contact_request", None)] + ([SlotSet("area", remember)] if remember else [])
+    events = [SlotSet(slot.CONTACT_REQUEST, None)] + ([SlotSet(slot.AREA, remember)] if remember else [])
     buttons = area_buttons(kb, exclude=(area,), not_sure=False) if area in r.LOCAL_AREAS else []
     buttons = related_buttons(kb, kb.choices.related_to_contacts, buttons)
     return Reply([text], buttons, None, "contacts", [c.id for c in found], events=events)
@@ -232,7 +233,7 @@ def not_sure_reply(kb: KnowledgeBase, services: List[str]) -> Reply:
     texts = ["\n".join(lines)] + [t for reply in replies for t in reply.texts]
     entries = [a.id for a in shown] + [e for reply in replies for e in reply.entries]
     return Reply(texts, area_buttons(kb, not_sure=False), None, "contacts", entries,
-                 events=[SlotSet("contact_request", None)])
+                 events=[SlotSet(slot.CONTACT_REQUEST, None)])
 
 
 class ActionSource(KnowledgeAction):

@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk.events import SlotSet
 
+from actions import slots as slot
 from kb import KnowledgeBase
 from kb import records as r
 
@@ -35,13 +36,13 @@ class Reply:
         return self.slot_events()
 
     def slot_events(self) -> List[Dict[str, Any]]:
-        events = [SlotSet("last_entries", self.entries or None)] + list(self.events)
+        events = [SlotSet(slot.LAST_ENTRIES, self.entries or None)] + list(self.events)
         if self.topic:
-            events.append(SlotSet("last_topic", self.topic))
+            events.append(SlotSet(slot.LAST_TOPIC, self.topic))
         if self.kind:
-            events.append(SlotSet("last_kind", self.kind))
+            events.append(SlotSet(slot.LAST_KIND, self.kind))
         if self.term:
-            events.append(SlotSet("last_term", self.term))
+            events.append(SlotSet(slot.LAST_TERM, self.term))
         return events
 
 

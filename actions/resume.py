@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rasa_sdk.events import FollowupAction, SlotSet
 
+from actions import slots as slot
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.learning import PathSession, in_progress, path_buttons
@@ -20,15 +21,15 @@ class ActionResume(KnowledgeAction):
     in_flow = True
 
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        if turn.intent == "not_sure" and isinstance(turn.slots.get("contact_request"), dict):
+        if turn.intent == "not_sure" and isinstance(turn.slots.get(slot.CONTACT_REQUEST), dict):
             return ActionContacts().answer(kb, turn)  # "not sure" to "which area is this for?"
-        learning = turn.slots.get("learning")
+        learning = turn.slots.get(slot.LEARNING)
         if turn.intent == "stop" and in_progress(learning):
-            return Reply([kb.messages["learning_stopped"]], events=[SlotSet("activity", None)])
+            return Reply([kb.messages["learning_stopped"]], events=[SlotSet(slot.ACTIVITY, None)])
         check = is_paused(*progress(turn.slots))
-        if check and (turn.slots.get("activity") == "check" or not in_progress(learning)):
+        if check and (turn.slots.get(slot.ACTIVITY) == "check" or not in_progress(learning)):
             return Reply([kb.messages["check_resumed"]],
-                         events=[SlotSet("activity", "check"), FollowupAction(FORM)])
+                         events=[SlotSet(slot.ACTIVITY, "check"), FollowupAction(FORM)])
         if in_progress(learning):
             return PathSession(kb, learning).reply(turn)
         nothing = Reply([kb.messages["nothing_to_resume"]], [CHECK_BUTTON] + path_buttons(kb)[:3])

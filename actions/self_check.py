@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
 
+from actions import slots as slot
 from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn, latest_user_key
@@ -44,8 +45,8 @@ def checklist_to_check(kb: KnowledgeBase, turn: Turn, current: Optional[str]) ->
 
 def progress(slots: Mapping[str, Any]) -> Tuple[Optional[r.Checklist], List[str]]:
     """(checklist or None, answers so far) of the check in this conversation's slots."""
-    checklist = knowledge().checklists.get(slots.get("check_list") or "")
-    return checklist, list(slots.get("check_answers") or [])
+    checklist = knowledge().checklists.get(slots.get(slot.CHECK_LIST) or "")
+    return checklist, list(slots.get(slot.CHECK_ANSWERS) or [])
 
 
 def is_paused(checklist: Optional[r.Checklist], answers: List[str]) -> bool:
@@ -71,10 +72,10 @@ class ActionStartCheck(KnowledgeAction):
         keep = turn.last_entries  # the last answer's entries stay for "where does that come from?"
         if is_paused(current, answers) and current.id == wanted.id and not restart:
             return Reply([kb.messages["check_resumed"]], entries=keep,
-                         events=[SlotSet("activity", "check"), SlotSet("check_reply", None)])
+                         events=[SlotSet(slot.ACTIVITY, "check"), SlotSet(slot.CHECK_REPLY, None)])
         return Reply([kb.messages["check_intro"].format(title=wanted.title)], topic=wanted.topic, entries=keep,
-                     events=[SlotSet("activity", "check"), SlotSet("check_list", wanted.id),
-                             SlotSet("check_answers", []), SlotSet("check_reply", None)])
+                     events=[SlotSet(slot.ACTIVITY, "check"), SlotSet(slot.CHECK_LIST, wanted.id),
+                             SlotSet(slot.CHECK_ANSWERS, []), SlotSet(slot.CHECK_REPLY, None)])
 
 
 class ActionAskCheckReply(Action):
@@ -108,10 +109,10 @@ class ValidateSelfCheckForm(FormValidationAction):
         checklist, answers = progress(tracker.slots)
         # a disclosure is not an answer to the point: the same point is asked again
         if checklist is None or slot_value not in ANSWER_WORDS or risk.urgent:
-            return {"check_reply": None}
+            return {slot.CHECK_REPLY: None}
         answers.append(slot_value)
         done = len(answers) >= len(checklist.items)
-        return {"check_answers": answers, "check_reply": slot_value if done else None}
+        return {slot.CHECK_ANSWERS: answers, slot.CHECK_REPLY: slot_value if done else None}
 
 
 class ActionCheckSummary(Action):
@@ -126,8 +127,8 @@ class ActionCheckSummary(Action):
         if checklist is None:
             return []
         dispatcher.utter_message(text=summary_text(kb, checklist, answers))
-        return [SlotSet("activity", None), SlotSet("check_reply", None), SlotSet("last_topic", checklist.topic),
-                SlotSet("last_kind", "checklist"), SlotSet("last_entries", [checklist.id])]
+        return [SlotSet(slot.ACTIVITY, None), SlotSet(slot.CHECK_REPLY, None), SlotSet(slot.LAST_TOPIC, checklist.topic),
+                SlotSet(slot.LAST_KIND, "checklist"), SlotSet(slot.LAST_ENTRIES, [checklist.id])]
 
 
 def summary_text(kb: KnowledgeBase, checklist: r.Checklist, answers: List[str]) -> str:
@@ -162,4 +163,4 @@ class ActionStopCheck(Action):
             dispatcher.utter_message(text=text, buttons=[
                 {"title": "Continue the check", "payload": payload("start_self_check")},
                 {"title": "Restart the check", "payload": payload("restart_self_check")}])
-        return [SlotSet("check_reply", None)]
+        return [SlotSet(slot.CHECK_REPLY, None)]

@@ -13,7 +13,9 @@ from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-PROGRESS_SLOTS = ("learning", "check_list", "check_answers", "activity", "area")  # area: the practitioner's
+from actions import slots as slot
+
+PROGRESS_SLOTS = (slot.LEARNING, slot.CHECK_LIST, slot.CHECK_ANSWERS, slot.ACTIVITY, slot.AREA)  # area: the practitioner's
 
 
 class ActionSessionStart(Action):

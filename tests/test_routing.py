@@ -36,6 +36,11 @@ def test_every_domain_intent_is_routed_once_or_is_a_flow_intent():
     assert set(routed) - {"nlu_fallback"} <= set(domain["intents"])  # nothing routed that NLU cannot predict
 
 
+def test_the_slots_the_actions_name_are_the_domains():
+    from actions import slots
+    assert set(slots.ALL) == set(yaml.safe_load((ROOT / "domain.yml").read_text())["slots"])
+
+
 def test_every_routed_action_exists_and_every_question_has_its_answering_action():
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     kb = get_knowledge()
