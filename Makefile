@@ -102,11 +102,11 @@ validate: setup
 # unit: no model, server or browser (the knowledge base, the actions, the risk and identifier
 #   detectors, the validator, the data checks);
 # server: a trained model behind running servers (REST, guided flows, channels, the report page in
-#   Chromium, `make run` itself, the lean start-up);
+#   Chromium, `make run` itself, the lean start-up), and the commands that run make or train a model;
 # prod: the production topology (PostgreSQL, Redis, nginx, two replicas; about 2 minutes);
 # conversations: the test stories against the trained model.
 SERVER_TESTS := tests/test_server.py tests/test_guided_server.py tests/test_report.py tests/test_run_script.py \
-  tests/test_lean_rasa.py tests/channels
+  tests/test_lean_rasa.py tests/test_linear_intent.py tests/test_validate_command.py tests/channels
 UNIT_TESTS := $(filter-out $(SERVER_TESTS),$(wildcard tests/test_*.py))
 
 test-unit: setup
@@ -124,7 +124,7 @@ lint: $(VENV)/.installed
 
 test: system-packages axe lint train validate
 	@echo "--- tier 1 of 4: unit tests" && $(MAKE) --no-print-directory test-unit
-	@echo "--- tier 2 of 4: servers, channels, report page" && $(MAKE) --no-print-directory test-server
+	@echo "--- tier 2 of 4: servers, channels, report page, commands" && $(MAKE) --no-print-directory test-server
 	@echo "--- tier 3 of 4: production topology" && $(MAKE) --no-print-directory test-prod
 	@echo "--- tier 4 of 4: test conversations" && $(MAKE) --no-print-directory test-conversations
 

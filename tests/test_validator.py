@@ -281,48 +281,6 @@ def test_validate_command_exit_code_and_message(knowledge_copy):
     assert "Traceback" not in bad.stderr
 
 
-def test_make_validate_shows_no_library_warnings():
-    """A knowledge owner runs `make validate`: what it prints is about their data, never a library's."""
-    done = subprocess.run(["make", "-s", "validate"], cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    output = done.stdout + done.stderr
-    assert "Knowledge OK" in output
-    assert "Warning" not in output and "deprecated" not in output.lower(), output[-2000:]
-
-
-def test_rasa_data_errors_still_fail_without_the_warnings(tmp_path):
-    domain = tmp_path / "domain.yml"
-    domain.write_text('version: "3.1"\nintents: [greet]\nresponses:\n  utter_x: [{text: hi}]\nactions: [nonexistent_action]\n')
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "quiet_rasa.py"), "data", "validate", "--quiet",
-                           "--fail-on-warnings", "--domain", str(domain), "--data", str(ROOT / "data")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
-    assert done.returncode != 0
-    assert "DeprecationWarning" not in done.stdout + done.stderr
-
-
-def test_make_validate_speaks_before_anything_is_built(tmp_path):
-    """A knowledge editor who broke a file sees the validator's message, never a traceback from a
-    build step (the spaCy pipeline and the generated NLU data are built from knowledge/)."""
-    import shutil
-    broken = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", broken)
-    edit(broken, "local_settings.yml", 'last_checked: 2026', 'last_checked: 2026-13', count=1)
-    done = subprocess.run(["make", "-s", "validate", f"KNOWLEDGE_DIR={broken}"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=600)
-    output = done.stdout + done.stderr
-    assert done.returncode != 0
-    assert "local_settings.yml" in output and "problem" in output, output[-2000:]
-    assert "Traceback" not in output, output[-3000:]
-
-
-def test_in_a_fresh_build_the_validator_runs_before_the_builds_from_knowledge():
-    plan = subprocess.run(["make", "-n", "-B", "validate"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120).stdout.splitlines()
-    first = lambda words: next(i for i, line in enumerate(plan) if words in line)  # noqa: E731
-    assert first("kb.validate") < first("build_spacy_pipeline.py") < first("quiet_rasa.py")
-    assert first("kb.validate") < first("generate_nlu.py")
-
-
 def test_editorial_choices_must_name_entries_that_exist(knowledge_copy):
     edit(knowledge_copy, "assistant.yml", "procedures_link: link.llr_procedures", "procedures_link: link.llr_procedure")
     edit(knowledge_copy, "assistant.yml", "home_topics: [referrals, plans,", "home_topics: [referral, plans,")
