@@ -228,12 +228,13 @@ class EmbeddedTrackerStore(RedactingSQLTrackerStore):
                              "for PostgreSQL use production.tracker_store.RedactingSQLTrackerStore.")
         super().__init__(*args, **kwargs)
         self._latest: "collections.OrderedDict[str, List[_Stored]]" = collections.OrderedDict()
+        self._last_used: Dict[str, float] = {}
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         key = stored_id(tracker.sender_id)
-        latest = self._latest.get(key)
+        latest = self._in_memory(key)
         if latest is None or len(tracker.events) < len(latest):  # not loaded here: Rasa's way, by count
-            self._latest.pop(key, None)
+            self._forget(key)
             await super().save(tracker)
             return
         new = [_Stored.of(event) for event in redact_events([e.as_dict() for e in list(tracker.events)[len(latest):]])]
@@ -243,12 +244,12 @@ class EmbeddedTrackerStore(RedactingSQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         key = stored_id(sender_id)
-        latest = self._latest.get(key)
+        latest = self._in_memory(key)
         if latest is None:
             tracker = await super().retrieve(sender_id)
             self._remember(key, [_Stored.of(event.as_dict()) for event in tracker.events] if tracker else [])
             return tracker
-        self._latest.move_to_end(key)
+        self._remember(key, latest)
         if not latest:
             return None
         slots = self.domain.slots if self.domain else []
@@ -269,11 +270,22 @@ class EmbeddedTrackerStore(RedactingSQLTrackerStore):
             session.execute(self.SQLEvent.__table__.insert(), rows)
             session.commit()
 
+    def _in_memory(self, key: str) -> Optional[List["_Stored"]]:
+        """The conversation's latest session if memory has it and it was used lately; a conversation
+        idle for longer is read from the file again (so that `production.retention` deletes it for good)."""
+        if key in self._latest and time.monotonic() - self._last_used[key] > IDLE_SECONDS_IN_MEMORY:
+            self._forget(key)
+        return self._latest.get(key)
+
     def _remember(self, key: str, events: List["_Stored"]) -> None:
-        self._latest[key] = events
+        self._latest[key], self._last_used[key] = events, time.monotonic()
         self._latest.move_to_end(key)
         while len(self._latest) > MAX_CONVERSATIONS_IN_MEMORY:
-            self._latest.popitem(last=False)
+            self._forget(next(iter(self._latest)))
+
+    def _forget(self, key: str) -> None:
+        self._latest.pop(key, None)
+        self._last_used.pop(key, None)
 
 
 def _write_ahead_log(connection: Any, _record: Any) -> None:
@@ -286,6 +298,7 @@ def _write_ahead_log(connection: Any, _record: Any) -> None:
 
 
 MAX_CONVERSATIONS_IN_MEMORY = 2000  # least recently used first out; an evicted one is read from the file
+IDLE_SECONDS_IN_MEMORY = 3600  # a conversation idle for longer is read from the file again
 
 
 class _Stored(NamedTuple):

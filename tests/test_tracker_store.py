@@ -224,3 +224,15 @@ def test_the_in_memory_store_redacts_new_events_once_and_splits_sessions_as_rasa
     replaced.update(UserUttered("hello"))
     asyncio.run(store.save(replaced))
     assert [e.text for e in asyncio.run(store.retrieve_full_tracker("s")).events] == ["hello"]
+
+
+def test_a_conversation_deleted_from_the_file_while_idle_is_not_brought_back_from_memory(tmp_path, monkeypatch):
+    """Retention deletes conversations idle for weeks; memory must not keep them alive."""
+    import production.tracker_store as stores
+    store = _embedded(tmp_path / "c.db")
+    _converse(store, "old", [_session() + _turn("what is early help?")])
+    with sqlite3.connect(tmp_path / "c.db") as connection:  # as production.retention does
+        connection.execute("DELETE FROM events WHERE sender_id = 'old'")
+    assert asyncio.run(store.retrieve("old")) is not None  # used a moment ago: memory answers
+    monkeypatch.setattr(stores, "IDLE_SECONDS_IN_MEMORY", -1)
+    assert asyncio.run(store.retrieve("old")) is None
