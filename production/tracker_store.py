@@ -97,9 +97,14 @@ def damaged_database(database: str, error: Exception) -> str:
             f"move it aside (mv {database} {database}.damaged) and start again; a new, empty one is created.")
 
 
+def _redacted_dicts(events: List[Event]) -> List[Dict[str, Any]]:
+    """The events as Rasa stores them (`as_dict`), identifiers redacted; same count and order."""
+    return redact_events([event.as_dict() for event in events])
+
+
 def redacted(events: List[Event]) -> List[Event]:
     """The same events (count, order, types) with identifiers redacted."""
-    return [Event.from_parameters(data) for data in redact_events([e.as_dict() for e in events])]
+    return [Event.from_parameters(data) for data in _redacted_dicts(events)]
 
 
 async def _with_retry(operation: Callable[[], Awaitable[T]], what: str) -> T:
@@ -186,7 +191,7 @@ class RedactingInMemoryTrackerStore(InMemoryTrackerStore):
         if len(tracker.events) < already:  # not the conversation as loaded: it replaces the stored one
             stored, already = [], 0
         new = list(tracker.events)[already:]
-        self.store[key] = stored + [json.dumps(event) for event in redact_events([e.as_dict() for e in new])]
+        self.store[key] = stored + [json.dumps(event) for event in _redacted_dicts(new)]
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         stored = self.store.get(stored_id(sender_id))
@@ -237,7 +242,7 @@ class EmbeddedTrackerStore(RedactingSQLTrackerStore):
             self._forget(key)
             await super().save(tracker)
             return
-        new = [_Stored.of(event) for event in redact_events([e.as_dict() for e in list(tracker.events)[len(latest):]])]
+        new = [_Stored.of(event) for event in _redacted_dicts(list(tracker.events)[len(latest):])]
         if new:
             await _with_retry(lambda: self._insert(key, new), "save a conversation")
             self._remember(key, _latest_session(latest + new))
