@@ -19,7 +19,7 @@ import pytest
 import sqlalchemy as sa
 
 from harness import procs
-from harness.servers import free_port
+from harness.servers import free_port, plain_sender
 from prod_checks import ask_checked, log_tails
 from production.topology import PYTHON, ROOT
 
@@ -43,7 +43,7 @@ def _answers(url: str) -> bool:
 
 @pytest.mark.destructive
 def test_replica_killed_is_started_again_while_nginx_answers_every_question(topology, engine):
-    senders = [f"failover-{i}-{uuid.uuid4().hex[:8]}" for i in range(10)]
+    senders = [plain_sender(f"failover-{i}") for i in range(10)]
     with ThreadPoolExecutor(max_workers=10) as pool:
         list(pool.map(lambda s: ask_checked(topology.nginx, s, "who are UAVA?", "term.uava", topology), senders))
         killed = topology.processes["rasa-0"].pid

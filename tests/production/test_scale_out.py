@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
-from harness.servers import reply_text
+from harness.servers import plain_sender, reply_text
 
 TURNS = [("who are UAVA?", "term.uava"),
          ("when should I refer to them?", "checklist.refer_to_uava"),
@@ -15,7 +15,7 @@ TURNS = [("who are UAVA?", "term.uava"),
 
 
 def _converse(topology, index: int):
-    sender = f"scale-{index}-{uuid.uuid4().hex[:8]}"
+    sender = plain_sender(f"scale-{index}")
     replies_received = 0
     for turn, (question, expected) in enumerate(TURNS):
         replica = topology.replica((index + turn) % 2)  # alternate replicas every turn
