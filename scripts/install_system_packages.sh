@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# System packages the tests need: Debian's chromium and chromium-driver (for the web chat test), and a
-# font. Quick when they are installed already; needs root (or sudo) on Debian/Ubuntu otherwise.
+# System packages the tests need: Debian's chromium and chromium-driver (for the web chat and report
+# page tests), a font, and redis-server (Slack's replay store in the channel tests, as in production).
+# Quick when they are installed already; needs root (or sudo) on Debian/Ubuntu otherwise.
 # Never downloads a browser of its own: only the distribution's packages.
 set -euo pipefail
 
-packages=(chromium chromium-driver fonts-dejavu-core)
+packages=(chromium chromium-driver fonts-dejavu-core redis-server)
 
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null \
-   && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then
+   && [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] && command -v redis-server >/dev/null; then
   exit 0
 fi
 
