@@ -98,14 +98,14 @@ def warm_up(assistant, questions: List[Question], kb) -> List[str]:
 
 
 def loads(assistant, questions: List[Question], kb, settings: dict, name: str,
-          levels: Optional[List[int]] = None) -> Dict[str, dict]:
+          levels: Optional[List[int]] = None, turns_per_conversation: int = 12) -> Dict[str, dict]:
     results = {}
     for concurrency, requests in settings["requests"].items():
         if levels and concurrency not in levels:
             continue
         cpu_before = {p: cpu_seconds(assistant.pid(p)) for p in ("rasa", "actions")}
         run = run_load(assistant.webhook, questions, kb, concurrency, requests, settings["max_seconds"],
-                       label=f"{name}: {concurrency} conversation(s)")
+                       turns_per_conversation=turns_per_conversation, label=f"{name}: {concurrency} conversation(s)")
         summary = latency_summary(run.latencies, run.wall)
         answered = max(len(run.latencies), 1)
         summary.update({f"{p}_cpu_ms_per_answer": (cpu_seconds(assistant.pid(p)) - cpu_before[p]) * 1000 / answered
@@ -139,7 +139,9 @@ def measure(name: str, model: Path, questions: List[Question], kb, settings: dic
             log(f"  {name}: answered wrong (and so counted wrong under load): {result['warm_up_wrong']}")
         result["load"] = loads(assistant, questions, kb, settings, name)
         if guided:
-            result["load_guided"] = loads(assistant, guided, kb, settings, f"{name}, guided flows", levels=[10])
+            # each script in a conversation of its own: a flow left open would change how the next begins
+            result["load_guided"] = loads(assistant, guided, kb, settings, f"{name}, guided flows", levels=[10],
+                                          turns_per_conversation=max(len(q.script) for q in guided))
         result["memory"] = {p: memory_mb(assistant.pid(p)) for p in ("rasa", "actions")}
         if breakdown:
             result["breakdown"] = measure_breakdown(assistant.rasa_url, assistant.actions_url, questions)
@@ -174,7 +176,7 @@ def print_floor(ours: dict, echo: dict) -> None:
             ("server CPU per answer, 1 conversation (ms)", dig(ours, ("load", "1", "rasa_cpu_ms_per_answer")),
              dig(echo, ("1", "cpu_ms_per_answer")))):
         share = ratio(mine, floor)
-        print(f"{label:46} {fmt(mine):>9} {fmt(floor):>8} {('%.1fx' % share) if share else '-':>7}")
+        print(f"{label:46} {fmt(mine):>9} {fmt(floor):>8} {('%.3gx' % share) if share else '-':>7}")
 
 
 # --- reporting ------------------------------------------------------------------------------
@@ -212,7 +214,7 @@ def print_figures(ours: dict, in_memory: Optional[dict], baseline: Optional[dict
     for row in figure_rows(ours, baseline):
         label, path = row[0], row[1]
         if len(row) == 3:  # errors / wrong
-            pair = lambda r: "-" if r is None else f"{dig(r, path)}/{dig(r, row[2])}"  # noqa: E731
+            pair = lambda r: "-" if dig(r, path) is None else f"{dig(r, path)}/{dig(r, row[2])}"  # noqa: E731
             print(f"{label:40} {pair(ours):>9} {pair(in_memory):>9} {pair(baseline):>9}")
             continue
         mine, theirs = dig(ours, path), dig(baseline, path)
