@@ -54,7 +54,7 @@ def _train_schema_on_demand() -> None:
     class TrainSchemaOnDemand(GraphSchema):
         """The training schema, built from its dictionary (importing its classes) when first used."""
 
-        def __init__(self, serialized: Dict[str, Any]) -> None:  # noqa: the dataclass init is replaced
+        def __init__(self, serialized: Dict[str, Any]) -> None:  # replaces the dataclass __init__
             self._serialized, self._schema = serialized, None
 
         @property
