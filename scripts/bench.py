@@ -97,25 +97,28 @@ def warm_up(assistant, questions: List[Question], kb) -> List[str]:
     return wrong
 
 
-def loads(assistant, questions: List[Question], kb, settings: dict, name: str,
+def loads(webhook: str, pids: Dict[str, int], questions: List[Question], kb, settings: dict, name: str,
           levels: Optional[List[int]] = None, turns_per_conversation: int = 12) -> Dict[str, dict]:
+    """Latency, throughput and each process's CPU per answer (`<name>_cpu_ms_per_answer` for each of
+    `pids`, the first one logged) at each concurrency of `settings` (or only `levels`)."""
     results = {}
     for concurrency, requests in settings["requests"].items():
         if levels and concurrency not in levels:
             continue
-        cpu_before = {p: cpu_seconds(assistant.pid(p)) for p in ("rasa", "actions")}
-        run = run_load(assistant.webhook, questions, kb, concurrency, requests, settings["max_seconds"],
+        cpu_before = {p: cpu_seconds(pid) for p, pid in pids.items()}
+        run = run_load(webhook, questions, kb, concurrency, requests, settings["max_seconds"],
                        turns_per_conversation=turns_per_conversation, label=f"{name}: {concurrency} conversation(s)")
         summary = latency_summary(run.latencies, run.wall)
         answered = max(len(run.latencies), 1)
-        summary.update({f"{p}_cpu_ms_per_answer": (cpu_seconds(assistant.pid(p)) - cpu_before[p]) * 1000 / answered
-                        for p in ("rasa", "actions")})
+        summary.update({f"{p}_cpu_ms_per_answer": (cpu_seconds(pid) - cpu_before[p]) * 1000 / answered
+                        for p, pid in pids.items()})
         summary.update(errors=run.errors, wrong=run.wrong, scored=run.scored, wall_s=run.wall,
                        first_error=run.first_error, load_average=load_average())
         results[str(concurrency)] = summary
-        log(f"  {name}: {concurrency:>2} conversation(s): p50 {summary['p50_ms']:.1f} ms, p95 {summary['p95_ms']:.1f} ms, "
-            f"p99 {summary['p99_ms']:.1f} ms, {summary['throughput_per_s']:.1f} answers/s, Rasa CPU "
-            f"{summary['rasa_cpu_ms_per_answer']:.1f} ms/answer ({run.errors} errors, {run.wrong} wrong of {run.scored})")
+        first = next(iter(pids))
+        log(f"  {name}: {concurrency:>2} conversation(s): p50 {summary['p50_ms']:.2f} ms, p95 {summary['p95_ms']:.1f} ms, "
+            f"p99 {summary['p99_ms']:.1f} ms, {summary['throughput_per_s']:.1f} answers/s, {first} CPU "
+            f"{summary[first + '_cpu_ms_per_answer']:.2f} ms/answer ({run.errors} errors, {run.wrong} wrong of {run.scored})")
     return results
 
 
@@ -137,10 +140,12 @@ def measure(name: str, model: Path, questions: List[Question], kb, settings: dic
         result["warm_up_wrong"] = warm_up(assistant, questions, kb)
         if result["warm_up_wrong"]:
             log(f"  {name}: answered wrong (and so counted wrong under load): {result['warm_up_wrong']}")
-        result["load"] = loads(assistant, questions, kb, settings, name)
+        pids = {p: assistant.pid(p) for p in ("rasa", "actions")}
+        result["load"] = loads(assistant.webhook, pids, questions, kb, settings, name)
         if guided:
             # each script in a conversation of its own: a flow left open would change how the next begins
-            result["load_guided"] = loads(assistant, guided, kb, settings, f"{name}, guided flows", levels=[10],
+            result["load_guided"] = loads(assistant.webhook, pids, guided, kb, settings, f"{name}, guided flows",
+                                          levels=[10],
                                           turns_per_conversation=max(len(q.script) for q in guided))
         result["memory"] = {p: memory_mb(assistant.pid(p)) for p in ("rasa", "actions")}
         if breakdown:
@@ -150,19 +155,8 @@ def measure(name: str, model: Path, questions: List[Question], kb, settings: dic
 
 def measure_echo(questions: List[Question], kb, settings: dict) -> dict:
     """The floor: a bare Sanic echo on the same path, loaded by the same client at 1 and 10 conversations."""
-    results = {}
     with running_echo(OUT / "logs" / "echo") as (webhook, process):
-        for concurrency in (1, 10):
-            cpu_before = cpu_seconds(process.pid)
-            run = run_load(webhook, questions, kb, concurrency, settings["requests"][concurrency],
-                           settings["max_seconds"], label=f"echo floor: {concurrency} conversation(s)")
-            summary = latency_summary(run.latencies, run.wall)
-            summary["cpu_ms_per_answer"] = (cpu_seconds(process.pid) - cpu_before) * 1000 / max(len(run.latencies), 1)
-            summary["errors"] = run.errors
-            results[str(concurrency)] = summary
-    log(f"  echo floor: p50 {results['1']['p50_ms']:.2f} ms at 1 conversation, "
-        f"{results['10']['throughput_per_s']:.0f} answers/s at 10")
-    return results
+        return loads(webhook, {"echo": process.pid}, questions, kb, settings, "echo floor", levels=[1, 10])
 
 
 def print_floor(ours: dict, echo: dict) -> None:
@@ -174,7 +168,7 @@ def print_floor(ours: dict, echo: dict) -> None:
             ("answers/s at 10 conversations", dig(ours, ("load", "10", "throughput_per_s")),
              dig(echo, ("10", "throughput_per_s"))),
             ("server CPU per answer, 1 conversation (ms)", dig(ours, ("load", "1", "rasa_cpu_ms_per_answer")),
-             dig(echo, ("1", "cpu_ms_per_answer")))):
+             dig(echo, ("1", "echo_cpu_ms_per_answer")))):
         share = ratio(mine, floor)
         print(f"{label:46} {fmt(mine):>9} {fmt(floor):>8} {('%.3gx' % share) if share else '-':>7}")
 
