@@ -54,6 +54,7 @@ def keyed_hash(value: str) -> str:
     return PREFIX + hmac.new(_key(), value.encode("utf-8"), hashlib.sha256).hexdigest()[:40]
 
 
+@functools.lru_cache(maxsize=4096)  # the stores ask on every load and save of a conversation
 def stored_id(sender_id: str) -> str:
     """The id a store keeps for `sender_id`: the id itself, or its keyed hash if it looks personal."""
     if _HASHED.fullmatch(sender_id) or not looks_personal(sender_id):
