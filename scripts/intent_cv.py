@@ -40,9 +40,9 @@ def candidates() -> Dict[str, Callable]:
     from sklearn.linear_model import LogisticRegression
     from sklearn.svm import LinearSVC
 
-    def svm(C: float, calibration: str = "sigmoid") -> Callable:
+    def svm(C: float) -> Callable:  # as components/linear_intent.py trains it
         return lambda folds: CalibratedClassifierCV(
-            LinearSVC(C=C, class_weight="balanced", random_state=42, max_iter=10000), method=calibration, cv=folds)
+            LinearSVC(C=C, class_weight="balanced", random_state=42, max_iter=10000), method="sigmoid", cv=folds)
 
     def logistic(C: float) -> Callable:
         return lambda folds: LogisticRegression(C=C, class_weight="balanced", max_iter=5000)
