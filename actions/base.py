@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import coverage
 from actions.conversation import Turn
 from actions.knowledge import knowledge
-from actions.replies import Reply
+from actions.replies import Reply, utter
 from actions.risk import NO_RISK, Risk
 from actions.safety_net import assess_risk, privacy_reminder, safety_messages, urgent_area, urgent_reply
 from kb import KnowledgeBase
@@ -62,10 +62,10 @@ class KnowledgeAction(Action):
                 reply = self.answer(kb, turn)
                 reply = coverage.checked(kb, turn, reply) if self.checks_coverage else reply
                 for text in self.preamble(kb, turn, risk):
-                    dispatcher.utter_message(text=text)
+                    utter(dispatcher, text)
         except Exception:  # a knowledge or code fault must not silence the assistant
             logger.exception("action %s failed", self.name())
-            dispatcher.utter_message(text=failure_message("apology"))
+            utter(dispatcher, failure_message("apology"))
             return []
         return reply.send(dispatcher, kb.messages["feedback_question"] if asks_for_feedback(reply, turn) else None)
 

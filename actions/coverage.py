@@ -18,11 +18,11 @@ from typing import List
 
 from actions import formatting
 from actions.conversation import Turn
-from actions.formatting import source_line
 from actions.knowledge import searcher
 from actions.replies import Reply, related_buttons
 from kb import KnowledgeBase
 from kb import records as r
+from kb.parts import Answer, as_answer
 from kb.text import without_asks
 
 ANSWER_KINDS = ("checklist", "findings", "definition", "term", "links", "audit", "contacts")
@@ -49,26 +49,27 @@ def _subjects(gaps: List[r.Gap]) -> str:
 def decline(kb: KnowledgeBase, gaps: List[r.Gap], topics: List[str] = ()) -> Reply:
     """'The audit's knowledge base doesn't cover X', the procedures, the closest topics."""
     if gaps:
-        lines = [kb.messages["not_covered_subject"].format(subject=_subjects(gaps))]
+        answer = Answer.plain(kb.messages["not_covered_subject"].format(subject=_subjects(gaps)))
         link = _link(kb, gaps[0].link)
         if link.id != kb.procedures_link.id:
-            lines.append(f"{link.title}: {link.url}")
-        lines.append(way_forward(kb))
-        lines.append(source_line(kb, [g.source for g in gaps[:2]], [g.id for g in gaps[:2]]))
+            answer = answer.with_lines(f"{link.title}: {link.url}")
+        answer = answer.with_lines(way_forward(kb)).with_parts(
+            formatting.source_part(kb, [g.source for g in gaps[:2]], [g.id for g in gaps[:2]]))
         closest = list(topics) + [t for g in gaps for t in g.topics]
     else:
-        lines = [f"{kb.messages['not_covered']} {kb.procedures_link.url}", way_forward(kb)]
+        answer = Answer.plain(f"{kb.messages['not_covered']} {kb.procedures_link.url}").with_lines(way_forward(kb))
         closest = list(topics)
     buttons = related_buttons(kb, list(dict.fromkeys(closest + list(kb.home_topics))))
-    return Reply(["\n".join(lines)], buttons, None, "not_covered", [])
+    return Reply([answer], buttons, None, "not_covered", [])
 
 
 def partly(kb: KnowledgeBase, gaps: List[r.Gap], answer: Reply) -> Reply:
     """Answer the covered part, and say first what is not covered."""
     note = kb.messages["partly_covered"].format(subject=_subjects(gaps))
     link = _link(kb, gaps[0].link)
+    lines = ([f"{link.title}: {link.url}"] if link.id != kb.procedures_link.id else []) + [way_forward(kb)]
     texts = [note] + list(answer.texts)
-    texts[-1] += "\n" + (f"{link.title}: {link.url}\n" if link.id != kb.procedures_link.id else "") + way_forward(kb)
+    texts[-1] = as_answer(texts[-1]).with_lines(*lines)
     return dataclasses.replace(answer, texts=texts)
 
 
@@ -81,7 +82,7 @@ def with_procedure(kb: KnowledgeBase, procedure: r.Procedure, answer: Reply) -> 
 def with_last_line(answer: Reply, line: str) -> Reply:
     """The same reply with one more line under its last text."""
     texts = list(answer.texts)
-    texts[-1] += "\n" + line
+    texts[-1] = as_answer(texts[-1]).with_lines(line)
     return dataclasses.replace(answer, texts=texts)
 
 
@@ -143,7 +144,7 @@ def checked(kb: KnowledgeBase, turn: Turn, reply: Reply) -> Reply:
         return with_procedure(kb, procedure, reply if answered else procedure_answer(kb, procedure))
     if answered and not supported(kb, turn, reply):
         return decline(kb, [], _answer_topics(kb, reply))
-    if reply.kind in ("search", "not_covered") and way_forward(kb) not in reply.texts[-1]:
+    if reply.kind in ("search", "not_covered") and way_forward(kb) not in as_answer(reply.texts[-1]).text:
         return with_last_line(reply, way_forward(kb))
     return reply
 

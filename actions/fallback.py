@@ -5,10 +5,11 @@ from __future__ import annotations
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.coverage import decline, entry_topics, way_forward
-from actions.formatting import source_line
+from actions.formatting import source_part
 from actions.knowledge import searcher
 from actions.replies import Reply, related_buttons
 from kb import KnowledgeBase
+from kb.parts import Answer
 
 MIN_SCORE = 0.2
 
@@ -26,11 +27,9 @@ class ActionSearchFallback(KnowledgeAction):
         hits = searcher().search(turn.text, limit=2, min_score=MIN_SCORE) if searchable else []
         if not hits:
             return decline(kb, [])
-        lines = [kb.messages["search_intro"]]
-        for hit in hits:
-            lines.append(f"*{hit.passage.title}*: {_excerpt(hit.passage.text)}")
-        lines.append(source_line(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
-        lines.append(way_forward(kb))
+        answer = Answer.plain(kb.messages["search_intro"]).with_lines(
+            *(f"*{hit.passage.title}*: {_excerpt(hit.passage.text)}" for hit in hits))
+        answer = answer.with_parts(source_part(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
         topics = entry_topics(kb, [h.passage.id for h in hits])
-        return Reply(["\n".join(lines)], related_buttons(kb, topics or list(kb.home_topics)),
+        return Reply([answer.with_lines(way_forward(kb))], related_buttons(kb, topics or list(kb.home_topics)),
                      topics[0] if topics else None, "search", [h.passage.id for h in hits])

@@ -16,7 +16,7 @@ from actions import slots as slot
 from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
 from actions.out_of_context import answer_if_question
-from actions.replies import payload
+from actions.replies import payload, utter
 from actions.safety_net import safety_messages
 from kb.names import known_phrases
 from privacy import redact
@@ -37,14 +37,14 @@ class ActionFeedback(Action):
         messages = kb.messages
         for text in safety_messages(kb, tracker.latest_message.get("text") or "",  # "thanks, but he hit her again"
                                     slots=tracker.slots, user_key=latest_user_key(tracker)):
-            dispatcher.utter_message(text=text)
+            utter(dispatcher, text)
         if helpful and not entries:  # "cheers, really useful" with no answer to rate: just thanks
-            dispatcher.utter_message(text=messages["thanks"])
+            utter(dispatcher, messages["thanks"])
             return []
         feedback = {"rating": "helpful" if helpful else "not_helpful", "entries": entries,
                     "topic": tracker.get_slot(slot.LAST_TOPIC)}
         if helpful:
-            dispatcher.utter_message(text=messages["feedback_thanks"])
+            utter(dispatcher, messages["feedback_thanks"])
         return [SlotSet(slot.FEEDBACK, feedback), SlotSet(slot.FEEDBACK_COMMENT, None)]
 
 
@@ -55,8 +55,7 @@ class ActionAskFeedbackComment(Action):
         return "action_ask_feedback_comment"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict[str, Any]]:
-        dispatcher.utter_message(text=knowledge().messages["feedback_ask_comment"],
-                                 buttons=[{"title": "Skip", "payload": payload("skip")}])
+        utter(dispatcher, knowledge().messages["feedback_ask_comment"], [{"title": "Skip", "payload": payload("skip")}])
         return []
 
 
@@ -71,11 +70,11 @@ class ActionFeedbackComment(Action):
         kb = knowledge()
         for text in safety_messages(kb, str(comment or ""), slots=tracker.slots,  # a comment is a message too
                                     user_key=latest_user_key(tracker)):
-            dispatcher.utter_message(text=text)
+            utter(dispatcher, text)
         if not comment or comment == SKIPPED or str(comment).startswith("/"):
-            dispatcher.utter_message(text=kb.messages["feedback_thanks"])
+            utter(dispatcher, kb.messages["feedback_thanks"])
             return [SlotSet(slot.FEEDBACK_COMMENT, None)]
-        dispatcher.utter_message(text=kb.messages["feedback_comment_thanks"])
+        utter(dispatcher, kb.messages["feedback_comment_thanks"])
         events = [SlotSet(slot.FEEDBACK_COMMENT, redact(str(comment), allowed_phrases=known_phrases(kb)))]
         answer = answer_if_question(kb, Turn.from_tracker(tracker))
         return events + (answer.send(dispatcher) if answer else [])

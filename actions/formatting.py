@@ -1,6 +1,5 @@
-"""Turn knowledge records into short, plain replies that read well on a phone.
-
-Markdown is kept to *bold* and numbered lists, which Slack, Teams and the web page all show.
+"""Turn knowledge records into short answers that read well on a phone, as parts (kb/parts.py):
+a title, numbered items with their why, bullets, and the source in small print.
 """
 from __future__ import annotations
 
@@ -9,6 +8,7 @@ from typing import Iterable, List, Optional, Tuple
 
 from kb import KnowledgeBase
 from kb import records as r
+from kb.parts import Answer, bullet, detail, heading, numbered, paragraph, source, title
 
 FINDING_HEADINGS = (
     ("worked_well", "What worked well"),
@@ -54,78 +54,80 @@ def link_text(link: r.Link) -> str:
     return f"{link.title}: {link.url}" if link.url else f"{link.title} ({link.note})"
 
 
-def checklist(kb: KnowledgeBase, item_list: r.Checklist) -> str:
-    lines = [f"*{item_list.title}*"]
-    for number, item in enumerate(item_list.items, start=1):
-        lines.append(f"{number}. {item.text}\n   Why: {item.why}")
-    lines.append(source_line(kb, [item_list.source], [item_list.id]))
-    return "\n".join(lines)
+def source_part(kb: KnowledgeBase, refs: Iterable[r.SourceRef], ids: Iterable[str], prefix: str = "",
+                today: Optional[dt.date] = None) -> dict:
+    ids = list(dict.fromkeys(ids))
+    return source(prefix + source_line(kb, refs, ids, today), ids)
 
 
-def findings(kb: KnowledgeBase, title: str, entries: List[r.Finding]) -> str:
-    lines = [f"*{title}*"]
-    for kind, heading in FINDING_HEADINGS:
+def checklist(kb: KnowledgeBase, item_list: r.Checklist) -> Answer:
+    items = [numbered(n, item.text, detail(item.why, "Why")) for n, item in enumerate(item_list.items, start=1)]
+    return Answer((title(item_list.title), *items, source_part(kb, [item_list.source], [item_list.id])), item_list.id)
+
+
+def findings(kb: KnowledgeBase, heading_text: str, entries: List[r.Finding]) -> Answer:
+    parts = [title(heading_text)]
+    for kind, label in FINDING_HEADINGS:
         chosen = [f for f in entries if f.kind == kind]
         if chosen:
-            lines.append(f"{heading}:")
-            lines.extend(f"- {f.text}" for f in chosen)
-    lines.append(source_line(kb, [f.source for f in entries], [f.id for f in entries]))
-    return "\n".join(lines)
+            parts.append(heading(f"{label}:"))
+            parts.extend(bullet(f.text) for f in chosen)
+    parts.append(source_part(kb, [f.source for f in entries], [f.id for f in entries]))
+    return Answer(tuple(parts))
 
 
-def definition(kb: KnowledgeBase, entry: r.Definition) -> str:
-    body = f"'{entry.text}'" if entry.quote else entry.text
-    lines = [f"*{entry.title}*", body]
-    if entry.note:
-        lines.append(entry.note)
-    lines.extend(link_text(kb.links[l]) for l in entry.links if kb.links[l].url)
-    refs = [entry.source]
-    origin = ""
+def _quoted_from(kb: KnowledgeBase, entry: r.Definition) -> str:
     if entry.quote and entry.quoted_from in kb.sources:
-        origin = f"Quoted from {kb.sources[entry.quoted_from].title}. "
-    return "\n".join(lines) + "\n" + origin + source_line(kb, refs, [entry.id])
+        return f"Quoted from {kb.sources[entry.quoted_from].title}. "
+    return ""
 
 
-def definition_part(kb: KnowledgeBase, entry: r.Definition, part: r.DefinitionPart) -> str:
-    body = f"'{part.quote}'" if entry.quote else part.quote
-    lines = [f"*{entry.title}*", kb.messages["definition_part"].format(title=part.title), body]
-    origin = f"Quoted from {kb.sources[entry.quoted_from].title}. " if entry.quote and entry.quoted_from else ""
+def definition(kb: KnowledgeBase, entry: r.Definition) -> Answer:
+    parts = [title(entry.title), paragraph(f"'{entry.text}'" if entry.quote else entry.text)]
+    if entry.note:
+        parts.append(paragraph(entry.note))
+    parts.extend(paragraph(link_text(kb.links[l])) for l in entry.links if kb.links[l].url)
+    parts.append(source_part(kb, [entry.source], [entry.id], _quoted_from(kb, entry)))
+    return Answer(tuple(parts), entry.id)
+
+
+def definition_part(kb: KnowledgeBase, entry: r.Definition, part: r.DefinitionPart) -> Answer:
+    parts = [title(entry.title), paragraph(kb.messages["definition_part"].format(title=part.title)),
+             paragraph(f"'{part.quote}'" if entry.quote else part.quote)]
     ids = [entry.id]
     if part.see_also:
-        lines.append(f"See also: {kb.definitions[part.see_also].title}.")
+        parts.append(paragraph(f"See also: {kb.definitions[part.see_also].title}."))
         ids.append(part.see_also)
-    return "\n".join(lines) + "\n" + origin + source_line(kb, [entry.source], ids)
+    origin = f"Quoted from {kb.sources[entry.quoted_from].title}. " if entry.quote and entry.quoted_from else ""
+    parts.append(source_part(kb, [entry.source], ids, origin))
+    return Answer(tuple(parts), entry.id)
 
 
-def term(kb: KnowledgeBase, entry: r.Term) -> str:
-    heading = f"*{entry.term}*" + (f" stands for *{entry.expansion}*." if entry.expansion else "")
-    lines = [heading, entry.text]
+def term(kb: KnowledgeBase, entry: r.Term) -> Answer:
+    heading_text = f"*{entry.term}*" + (f" stands for *{entry.expansion}*." if entry.expansion else "")
+    parts = [title(heading_text, bold=False), paragraph(entry.text)]
     if entry.public_source:
-        lines.append(f"Not from the briefing: {entry.public_source.note}")
-    lines.extend(link_text(kb.links[l]) for l in entry.links)
-    return "\n".join(lines) + "\n" + source_line(kb, [entry.source], [entry.id])
+        parts.append(paragraph(f"Not from the briefing: {entry.public_source.note}"))
+    parts.extend(paragraph(link_text(kb.links[l])) for l in entry.links)
+    parts.append(source_part(kb, [entry.source], [entry.id]))
+    return Answer(tuple(parts), entry.id)
 
 
-def links(kb: KnowledgeBase, entries: List[r.Link]) -> str:
-    lines = ["*Procedures and links*"]
-    for link in entries:
-        lines.append(f"- {link_text(link)}\n  {link.purpose}")
-    lines.append(source_line(kb, [l.source for l in entries], [l.id for l in entries]))
-    return "\n".join(lines)
+def links(kb: KnowledgeBase, entries: List[r.Link]) -> Answer:
+    items = [bullet(link_text(link), detail(link.purpose)) for link in entries]
+    return Answer.of(title("Procedures and links"), *items,
+                     source_part(kb, [l.source for l in entries], [l.id for l in entries]))
 
 
-def audit_facts(kb: KnowledgeBase, facts: List[r.AuditFact]) -> str:
-    lines = ["*About the audit*"]
-    lines.extend(f"- {fact.title}: {fact.text}" for fact in facts)
-    lines.append(source_line(kb, [f.source for f in facts], [f.id for f in facts]))
-    return "\n".join(lines)
+def audit_facts(kb: KnowledgeBase, facts: List[r.AuditFact]) -> Answer:
+    items = [bullet(f"{fact.title}: {fact.text}") for fact in facts]
+    return Answer.of(title("About the audit"), *items, source_part(kb, [f.source for f in facts], [f.id for f in facts]))
 
 
-def agencies(kb: KnowledgeBase, entries: List[r.Agency]) -> str:
-    lines = ["*Agencies in the audit (cases audited, of 5)*"]
-    lines.extend(f"- {a.name}: {a.cases_audited}. {a.detail}" for a in entries)
-    lines.append(source_line(kb, [a.source for a in entries], [a.id for a in entries]))
-    return "\n".join(lines)
+def agencies(kb: KnowledgeBase, entries: List[r.Agency]) -> Answer:
+    items = [bullet(f"{a.name}: {a.cases_audited}. {a.detail}") for a in entries]
+    return Answer.of(title("Agencies in the audit (cases audited, of 5)"), *items,
+                     source_part(kb, [a.source for a in entries], [a.id for a in entries]))
 
 
 # What a contact of each service should hold; a missing one is named as "not held here".
@@ -136,37 +138,37 @@ FIELD_NAMES = {"phones": "phone number", "hours": "opening hours", "url": "web a
                "out_of_hours": "out-of-hours route"}
 
 
-def contact(kb: KnowledgeBase, entry: r.Contact, today: Optional[dt.date] = None) -> str:
+def contact(kb: KnowledgeBase, entry: r.Contact, today: Optional[dt.date] = None) -> Answer:
     """One contact: its name, every phone, the hours and out-of-hours route, the name as published,
     the web address and how to refer, as held; what is not held is said, with the procedures; a
     small-print source line with the date it was checked (and a warning once that is long ago)."""
     procedures = kb.procedures_link.url
-    lines = [f"*{entry.name}*"]
+    parts = [title(entry.name)]
     if not entry.has_value:
-        lines.append(f"- Not held here. Find it in the LLR procedures: {procedures}")
-        lines.extend(f"- {kb.contacts[other].name}: {kb.contacts[other].value}" for other in entry.see_also
+        parts.append(bullet(f"Not held here. Find it in the LLR procedures: {procedures}"))
+        parts.extend(bullet(f"{kb.contacts[other].name}: {kb.contacts[other].value}") for other in entry.see_also
                      if other in kb.contacts and kb.contacts[other].value)
-        lines.append(f"Source: {kb.source_label(entry.source)} (ref: {entry.id})")
-        return "\n".join(lines)
+        parts.append(source(f"Source: {kb.source_label(entry.source)} (ref: {entry.id})", [entry.id]))
+        return Answer(tuple(parts), entry.id)
     where = entry.source_url or (kb.sources[entry.source.document].url if entry.source.document in kb.sources else "")
     if entry.last_checked and kb.contact_check_overdue(entry, today):
-        lines.append(f"This number was last checked on {day(entry.last_checked)}; check it on "
-                     f"{where or kb.source_label(entry.source)} before you rely on it.")
+        parts.append(paragraph(f"This number was last checked on {day(entry.last_checked)}; check it on "
+                               f"{where or kb.source_label(entry.source)} before you rely on it."))
     if entry.phones:
-        lines.append(f"- Phone{'s' if len(entry.phones) > 1 else ''}: {', '.join(entry.phones)}")
+        parts.append(bullet(f"Phone{'s' if len(entry.phones) > 1 else ''}: {', '.join(entry.phones)}"))
     for label, value in (("Published as", entry.published_name), ("Hours", entry.hours),
                          ("Out of hours", entry.out_of_hours), ("Email", entry.email), ("Web", entry.url),
                          ("How to refer", entry.referral_route), ("Sources differ", entry.conflict)):
         if value:
-            lines.append(f"- {label}: {value}")
+            parts.append(bullet(f"{label}: {value}"))
     missing = [FIELD_NAMES[f] for f in EXPECTED.get(entry.service, EXPECTED_DEFAULT) if not getattr(entry, f)]
     if missing:
-        lines.append(f"- Not held here: {', '.join(missing)}. See the LLR procedures: {procedures}")
+        parts.append(bullet(f"Not held here: {', '.join(missing)}. See the LLR procedures: {procedures}"))
     checked = f". Checked {day(entry.last_checked)}" if entry.last_checked else ""
     against = f" against {entry.checked_against}" if checked and entry.checked_against else ""
-    lines.append(f"Source: {kb.source_label(entry.source)}{f', {where}' if where else ''}{checked}{against} "
-                 f"(ref: {entry.id})")
-    return "\n".join(lines)
+    parts.append(source(f"Source: {kb.source_label(entry.source)}{f', {where}' if where else ''}{checked}{against} "
+                        f"(ref: {entry.id})", [entry.id]))
+    return Answer(tuple(parts), entry.id)
 
 
 def local_contact(kb: KnowledgeBase, area: str, service: str) -> Tuple[str, List[r.Contact]]:
@@ -190,38 +192,38 @@ def local_contact(kb: KnowledgeBase, area: str, service: str) -> Tuple[str, List
 
 
 def urgent_guidance(kb: KnowledgeBase, brief: bool = False, area: Optional[str] = None,
-                    today: Optional[dt.date] = None) -> str:
+                    today: Optional[dt.date] = None) -> Answer:
     """The emergency guidance. Its local step names the front door of the practitioner's area when it
     is known, else of all three areas, with where each number comes from in small print."""
     guidance = kb.urgent
     steps, used = _steps(kb, guidance.steps, brief, area)
-    lines = [f"*{guidance.title}*"] + steps
+    parts = [title(guidance.title)] + steps
     if not brief:
-        lines.append(kb.messages["disclaimer"])
-        lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id], today))
+        parts.append(paragraph(kb.messages["disclaimer"]))
+        parts.append(source_part(kb, [s.source for s in guidance.steps], [guidance.id], today=today))
     if used:
-        lines.append(local_sources(kb, used))
-    return "\n".join(lines)
+        parts.append(local_sources(kb, used))
+    return Answer(tuple(parts), about=guidance.id)
 
 
-def local_sources(kb: KnowledgeBase, used: List[r.Contact]) -> str:
+def local_sources(kb: KnowledgeBase, used: List[r.Contact]) -> dict:
     """'Source: <page>, checked <date> (ref: ...)' for the local numbers in an answer, one line."""
     parts = []
     for label in dict.fromkeys(kb.source_label(c.source) for c in used):
         dates = [c.last_checked for c in used if kb.source_label(c.source) == label and c.last_checked]
         parts.append(f"{label}, checked {day(min(dates))}" if dates else label)
-    return f"Source: local numbers from {'; '.join(parts)} (ref: {', '.join(dict.fromkeys(c.id for c in used))})"
+    ids = list(dict.fromkeys(c.id for c in used))
+    return source(f"Source: local numbers from {'; '.join(parts)} (ref: {', '.join(ids)})", ids)
 
 
-def child_guidance(kb: KnowledgeBase) -> str:
+def child_guidance(kb: KnowledgeBase) -> Answer:
     guidance = kb.child_guidance
     steps, _ = _steps(kb, guidance.steps, brief=False)
-    lines = [f"*{guidance.title}*"] + steps
-    lines.append(source_line(kb, [s.source for s in guidance.steps], [guidance.id]))
-    return "\n".join(lines)
+    return Answer((title(guidance.title), *steps, source_part(kb, [s.source for s in guidance.steps], [guidance.id])),
+                  guidance.id)
 
 
-def _steps(kb: KnowledgeBase, steps, brief: bool, area: Optional[str] = None) -> Tuple[List[str], List[r.Contact]]:
+def _steps(kb: KnowledgeBase, steps, brief: bool, area: Optional[str] = None) -> Tuple[List[dict], List[r.Contact]]:
     """Numbered steps, each with its contact numbers and link; and the local contacts named. A step's
     local contacts (one per area) are narrowed to the practitioner's area when it is known."""
     lines, used = [], []
@@ -245,5 +247,5 @@ def _steps(kb: KnowledgeBase, steps, brief: bool, area: Optional[str] = None) ->
                         used.extend(contacts)
         if step.link:
             extra.append(kb.links[step.link].url)
-        lines.append(f"{number}. {text}" + (f" ({'; '.join(extra)})" if extra else ""))
+        lines.append(numbered(number, text + (f" ({'; '.join(extra)})" if extra else "")))
     return lines, used

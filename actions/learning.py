@@ -19,6 +19,7 @@ from actions.out_of_context import answer_out_of_context
 from actions.replies import Reply, payload
 from kb import KnowledgeBase
 from kb import records as r
+from kb.parts import Answer, bullet, detail, numbered, paragraph, title
 
 OPTIONS = 3
 NEXT_BUTTON = {"title": "Next", "payload": payload("learn_next")}
@@ -26,20 +27,17 @@ ORDINALS = {"first": 1, "one": 1, "a": 1, "second": 2, "two": 2, "b": 2, "third"
 
 
 # -- building the steps and questions from knowledge/ ----------------------------------------------
-def step_text(kb: KnowledgeBase, path: r.LearningPath, number: int) -> str:
+def step_text(kb: KnowledgeBase, path: r.LearningPath, number: int) -> Answer:
     step = path.steps[number - 1]
-    lines = [f"*{path.title}*, step {number} of {len(path.steps)}: {step.title}"]
-    lines += [f"- {kb.findings[f].text}" for f in step.findings]
-    for item_id in step.items:
-        item = kb.item(step.checklist, item_id)
-        lines.append(f"- {item.text}\n   Why: {item.why}")
-    lines += [f"- {formatting.link_text(kb.links[l])}" for l in step.links]
+    parts = [title(f"*{path.title}*, step {number} of {len(path.steps)}: {step.title}", bold=False)]
+    parts += [bullet(kb.findings[f].text) for f in step.findings]
+    parts += [bullet(item.text, detail(item.why, "Why")) for item in (kb.item(step.checklist, i) for i in step.items)]
+    parts += [bullet(formatting.link_text(kb.links[l])) for l in step.links]
     refs = [kb.findings[f].source for f in step.findings]
     refs += [kb.checklists[step.checklist].source] if step.checklist else []
     refs += [kb.links[l].source for l in step.links]
     ids = list(step.findings) + ([step.checklist] if step.checklist else []) + list(step.links)
-    lines.append(formatting.source_line(kb, refs, ids))
-    return "\n".join(lines)
+    return Answer.of(*parts, formatting.source_part(kb, refs, ids))
 
 
 def _stable_number(*parts: str) -> int:
@@ -65,13 +63,12 @@ def quiz_options(kb: KnowledgeBase, path: r.LearningPath, question: r.QuizQuesti
     return options, position + 1
 
 
-def question_text(kb: KnowledgeBase, path: r.LearningPath, index: int) -> str:
+def question_text(kb: KnowledgeBase, path: r.LearningPath, index: int) -> Answer:
     question = path.quiz[index]
     options, _ = quiz_options(kb, path, question)
     item = kb.item(question.checklist, question.item)
-    lines = [kb.messages["learning_question"].format(number=index + 1, total=len(path.quiz)), f"'{item.text}'"]
-    lines += [f"{n}. {option}" for n, option in enumerate(options, start=1)]
-    return "\n".join(lines)
+    return Answer.of(paragraph(kb.messages["learning_question"].format(number=index + 1, total=len(path.quiz))),
+                     paragraph(f"'{item.text}'"), *(numbered(n, option) for n, option in enumerate(options, start=1)))
 
 
 def option_buttons(count: int) -> List[Dict[str, str]]:
@@ -171,13 +168,13 @@ class PathSession:
         options, right = quiz_options(kb, path, question)
         chosen = chosen_number(turn)
         if chosen is None or not 1 <= chosen <= len(options):
-            return Reply([f"Please choose 1 to {len(options)}.\n{question_text(kb, path, index)}"],
+            return Reply([Answer.plain(f"Please choose 1 to {len(options)}.") + question_text(kb, path, index)],
                          option_buttons(len(options)))
         item = kb.item(question.checklist, question.item)
         verdict = kb.messages["learning_right"] if chosen == right else \
             kb.messages["learning_wrong"].format(answer=right)
-        feedback = (f"{verdict} '{item.text}': {item.why}\n"
-                    + formatting.source_line(kb, [kb.checklists[question.checklist].source], item.findings))
+        feedback = Answer.of(paragraph(f"{verdict} '{item.text}': {item.why}"),
+                             formatting.source_part(kb, [kb.checklists[question.checklist].source], item.findings))
         self.state.update(score=self.state["score"] + (chosen == right), question=index + 1,
                           awaiting=index + 1 < len(path.quiz))
         if self.state["awaiting"]:

@@ -16,6 +16,7 @@ from actions.knowledge import searcher
 from actions.replies import Reply, entry_button, payload, related_buttons
 from kb import KnowledgeBase
 from kb import records as r
+from kb.parts import Answer, as_answer, bullet, paragraph, source, title
 from kb.text import normalise
 
 WHOLE = re.compile(r"\b(whole|full|complete|entire)\b.*\bdefinition|\bdefinition in full\b", re.I)
@@ -149,7 +150,7 @@ class ActionContacts(KnowledgeAction):
         if known:
             reply = contacts_reply(kb, known, services or list(areas.DEFAULT_SERVICES), known)
             remembered = kb.messages["area_remembered"].format(area=areas.area_title(kb, known))
-            reply.texts[0] = f"{remembered}\n{reply.texts[0]}"  # one message: Slack posts each text apart
+            reply.texts[0] = Answer.plain(remembered) + as_answer(reply.texts[0])  # one message: Slack posts each text apart
             return self.checked(kb, turn, reply, services)
         return Reply([kb.messages["area_question"]], area_buttons(kb),
                      events=[SlotSet(slot.CONTACT_REQUEST, {"services": services})])
@@ -204,9 +205,11 @@ def contacts_reply(kb: KnowledgeBase, area: Optional[str], services: List[str], 
         chosen = kb.contact_for(area, service)
         if chosen and chosen not in found:
             found.append(chosen)
-    title = (kb.messages["area_contacts"].format(area=areas.area_title(kb, area)) if area in r.LOCAL_AREAS
-             else kb.messages["contacts_title"])
-    text = "\n".join([title] + [formatting.contact(kb, c, today or areas.today()) for c in found])
+    heading = (kb.messages["area_contacts"].format(area=areas.area_title(kb, area)) if area in r.LOCAL_AREAS
+               else kb.messages["contacts_title"])
+    text = Answer.plain(heading)
+    for chosen in found:
+        text += formatting.contact(kb, chosen, today or areas.today())
     events = [SlotSet(slot.CONTACT_REQUEST, None)] + ([SlotSet(slot.AREA, remember)] if remember else [])
     buttons = area_buttons(kb, exclude=(area,), not_sure=False) if area in r.LOCAL_AREAS else []
     buttons = related_buttons(kb, kb.choices.related_to_contacts, buttons)
@@ -216,21 +219,21 @@ def contacts_reply(kb: KnowledgeBase, area: Optional[str], services: List[str], 
 def not_sure_reply(kb: KnowledgeBase, services: List[str]) -> Reply:
     """Which council covers which area (quoted, with its source), then each area's contacts."""
     local = [a for a in (kb.area(key) for key in r.LOCAL_AREAS) if a]
-    lines = [kb.messages["area_not_sure"]]
+    parts = [paragraph(kb.messages["area_not_sure"])]
     for record in local:
         council = f"{record.council}. " if record.council else ""
         districts = f" District and borough councils: {', '.join(record.districts)}." if record.districts else ""
-        lines.append(f"- {record.name}: {council}{record.covers}{districts}")
+        parts.append(bullet(f"{record.name}: {council}{record.covers}{districts}"))
     whole = kb.area("llr")
     if whole and whole.note:
-        lines.append(whole.note)
+        parts.append(paragraph(whole.note))
     shown = local + ([whole] if whole and whole.note else [])
     checked = min(a.last_checked for a in shown)
-    lines.append(f"Source: {'; '.join(dict.fromkeys(kb.source_label(a.source) for a in shown))}. "
-                 f"Checked {formatting.day(checked)} (ref: {', '.join(a.id for a in shown)})")
+    parts.append(source(f"Source: {'; '.join(dict.fromkeys(kb.source_label(a.source) for a in shown))}. "
+                        f"Checked {formatting.day(checked)} (ref: {', '.join(a.id for a in shown)})", [a.id for a in shown]))
     wanted = [s for s in services if s in areas.AREA_SERVICES] or ["front_door"]
     replies = [contacts_reply(kb, a.area, wanted) for a in local]
-    texts = ["\n".join(lines)] + [t for reply in replies for t in reply.texts]
+    texts = [Answer(tuple(parts))] + [t for reply in replies for t in reply.texts]
     entries = [a.id for a in shown] + [e for reply in replies for e in reply.entries]
     return Reply(texts, area_buttons(kb, not_sure=False), None, "contacts", entries,
                  events=[SlotSet(slot.CONTACT_REQUEST, None)])
@@ -251,7 +254,7 @@ class ActionSource(KnowledgeAction):
         return Reply([_sources_text(kb, entries)], [], turn.last_topic, turn.last_kind, [e.id for e in entries])
 
 
-def _sources_text(kb: KnowledgeBase, entries: List) -> str:
+def _sources_text(kb: KnowledgeBase, entries: List) -> Answer:
     """Group the last answer's entries by document and section, then add outside sources."""
     sections: Dict[Tuple[str, str], List[str]] = {}
     extras: List[str] = []
@@ -260,14 +263,15 @@ def _sources_text(kb: KnowledgeBase, entries: List) -> str:
         for ref in filter(None, refs):
             sections.setdefault((ref.document, ref.section), []).append(entry.id)
         if getattr(entry, "public_source", None):
-            extras.append(f"- {entry.id}: also {entry.public_source.note}")
+            extras.append(f"{entry.id}: also {entry.public_source.note}")
         if getattr(entry, "quoted_from", ""):
-            extras.append(f"- {entry.id}: quoted from {kb.sources[entry.quoted_from].title}")
-    lines = ["*Where that comes from*"]
+            extras.append(f"{entry.id}: quoted from {kb.sources[entry.quoted_from].title}")
+    parts = [title("Where that comes from")]
     for document_id in dict.fromkeys(d for d, _ in sections):
         document = kb.sources[document_id]
-        lines.append(document.title + (f" ({document.url})" if document.url else ""))
+        parts.append(paragraph(document.title + (f" ({document.url})" if document.url else "")))
         for (doc, section), ids in sections.items():
             if doc == document_id:
-                lines.append(f"- section '{section}': {', '.join(dict.fromkeys(ids))}")
-    return "\n".join(lines + list(dict.fromkeys(extras)))
+                ids = list(dict.fromkeys(ids))
+                parts.append(source(f"In section '{section}': {', '.join(ids)}", ids))
+    return Answer(tuple(parts + [bullet(extra) for extra in dict.fromkeys(extras)]))

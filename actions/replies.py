@@ -3,20 +3,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Union
 
 from rasa_sdk.events import SlotSet
 
 from actions import slots as slot
 from kb import KnowledgeBase
 from kb import records as r
+from kb.parts import Answer, as_answer
 
 MAX_BUTTONS = 4
 
 
+def utter(dispatcher: Any, message: Union[Answer, str], buttons: Sequence[Dict[str, str]] = ()) -> None:
+    """Send one answer: its plain text, its parts in the `custom` payload, and its buttons."""
+    answer = as_answer(message)
+    dispatcher.utter_message(text=answer.text, buttons=list(buttons), json_message=answer.payload())
+
+
 @dataclass
 class Reply:
-    texts: List[str]
+    texts: List[Union[Answer, str]]  # one message each; a str is a standing message (Answer.plain)
     buttons: List[Dict[str, str]] = field(default_factory=list)
     topic: Optional[str] = None
     kind: Optional[str] = None
@@ -30,9 +37,9 @@ class Reply:
         return the slot events."""
         for index, text in enumerate(self.texts):
             last = index == len(self.texts) - 1
-            dispatcher.utter_message(text=text, buttons=self.buttons if last else [])
+            utter(dispatcher, text, self.buttons if last else [])
         if feedback_question:
-            dispatcher.utter_message(text=feedback_question, buttons=FEEDBACK_BUTTONS)
+            utter(dispatcher, feedback_question, FEEDBACK_BUTTONS)
         return self.slot_events()
 
     def slot_events(self) -> List[Dict[str, Any]]:

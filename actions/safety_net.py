@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Tuple, Union
 
 from actions import areas
 from actions.formatting import checklist, child_guidance, urgent_guidance
@@ -12,6 +12,7 @@ from actions.replies import Reply, related_buttons
 from actions.risk import NO_RISK, Risk, detector
 from kb import KnowledgeBase
 from kb.names import known_phrases
+from kb.parts import Answer
 from kb.text import normalise
 from privacy import find_identifiers, REMINDER_KINDS, describe
 
@@ -63,7 +64,7 @@ def urgent_area(kb: KnowledgeBase, text: str, slots: Optional[Dict] = None, user
         return None
 
 
-def risk_messages(kb: KnowledgeBase, risk: Risk, area: Optional[str] = None) -> List[str]:
+def risk_messages(kb: KnowledgeBase, risk: Risk, area: Optional[str] = None) -> List[Answer]:
     """The short emergency guidance, and Childline when a child seems to be writing."""
     if not risk.urgent:
         return []
@@ -71,7 +72,7 @@ def risk_messages(kb: KnowledgeBase, risk: Risk, area: Optional[str] = None) -> 
 
 
 def safety_messages(kb: KnowledgeBase, text: str, urgent: bool = True, risk: Optional[Risk] = None,
-                    slots: Optional[Dict] = None, user_key: Optional[str] = None) -> List[str]:
+                    slots: Optional[Dict] = None, user_key: Optional[str] = None) -> List[Union[Answer, str]]:
     """What comes before any answer to a typed message: the emergency guidance when a child may be
     in danger now (unless the answer is that guidance), then the privacy reminder. `slots` and
     `user_key` tell the practitioner's area, for the local front door."""

@@ -21,10 +21,11 @@ from actions import formatting
 from actions.base import KnowledgeAction
 from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
-from actions.replies import Reply, payload
+from actions.replies import Reply, payload, utter
 from actions.safety_net import assess_risk, safety_messages
 from kb import KnowledgeBase
 from kb import records as r
+from kb.parts import Answer, detail, numbered, paragraph
 
 FORM = "self_check_form"
 RESTART = re.compile(r"\b(restart|start (it )?(again|over)|from the (start|beginning)|new check|afresh)\b", re.I)
@@ -88,7 +89,7 @@ class ActionAskCheckReply(Action):
         kb = knowledge()
         checklist, answers = progress(tracker.slots)
         checklist = checklist or kb.default_checklist
-        dispatcher.utter_message(text=question_text(kb, checklist, len(answers)), buttons=ANSWER_BUTTONS)
+        utter(dispatcher, question_text(kb, checklist, len(answers)), ANSWER_BUTTONS)
         return []
 
 
@@ -105,7 +106,7 @@ class ValidateSelfCheckForm(FormValidationAction):
         risk = assess_risk(kb, text)
         for message in safety_messages(kb, text, risk=risk, slots=tracker.slots,  # "no - and she's in danger now"
                                        user_key=latest_user_key(tracker)):   # : safety first
-            dispatcher.utter_message(text=message)
+            utter(dispatcher, message)
         checklist, answers = progress(tracker.slots)
         # a disclosure is not an answer to the point: the same point is asked again
         if checklist is None or slot_value not in ANSWER_WORDS or risk.urgent:
@@ -126,24 +127,25 @@ class ActionCheckSummary(Action):
         checklist, answers = progress(tracker.slots)
         if checklist is None:
             return []
-        dispatcher.utter_message(text=summary_text(kb, checklist, answers))
+        utter(dispatcher, summary_text(kb, checklist, answers))
         return [SlotSet(slot.ACTIVITY, None), SlotSet(slot.CHECK_REPLY, None), SlotSet(slot.LAST_TOPIC, checklist.topic),
                 SlotSet(slot.LAST_KIND, "checklist"), SlotSet(slot.LAST_ENTRIES, [checklist.id])]
 
 
-def summary_text(kb: KnowledgeBase, checklist: r.Checklist, answers: List[str]) -> str:
+def summary_text(kb: KnowledgeBase, checklist: r.Checklist, answers: List[str]) -> Answer:
     gaps = [(item, answer) for item, answer in zip(checklist.items, answers) if answer != "yes"]
-    url = kb.procedures_link.url
     if not gaps:
-        lines = [kb.messages["check_complete"].format(title=checklist.title)]
-    else:
-        lines = [kb.messages["check_gaps"].format(title=checklist.title)]
-        for number, (item, answer) in enumerate(gaps, start=1):
-            lines.append(f"{number}. {item.text} (you said: {ANSWER_WORDS[answer].lower()})\n   Why: {item.why}")
-    lines.append(f"LLR procedures: {url}")
-    lines.append(formatting.source_line(kb, [checklist.source], [checklist.id]))
-    lines.append(kb.messages["disclaimer"])
-    return "\n".join(lines)
+        return _summary(kb, checklist, [paragraph(kb.messages["check_complete"].format(title=checklist.title))])
+    parts = [paragraph(kb.messages["check_gaps"].format(title=checklist.title))]
+    parts += [numbered(n, f"{item.text} (you said: {ANSWER_WORDS[answer].lower()})", detail(item.why, "Why"))
+              for n, (item, answer) in enumerate(gaps, start=1)]
+    return _summary(kb, checklist, parts)
+
+
+def _summary(kb: KnowledgeBase, checklist: r.Checklist, parts: List[dict]) -> Answer:
+    return Answer.of(*parts, paragraph(f"LLR procedures: {kb.procedures_link.url}"),
+                     formatting.source_part(kb, [checklist.source], [checklist.id]),
+                     paragraph(kb.messages["disclaimer"]))
 
 
 class ActionStopCheck(Action):
@@ -156,11 +158,11 @@ class ActionStopCheck(Action):
         kb = knowledge()
         for message in safety_messages(kb, (tracker.latest_message or {}).get("text") or "", slots=tracker.slots,
                                        user_key=latest_user_key(tracker)):
-            dispatcher.utter_message(text=message)
+            utter(dispatcher, message)
         checklist, answers = progress(tracker.slots)
         if checklist is not None:
             text = kb.messages["check_stopped"].format(number=len(answers) + 1, total=len(checklist.items))
-            dispatcher.utter_message(text=text, buttons=[
+            utter(dispatcher, text, [
                 {"title": "Continue the check", "payload": payload("start_self_check")},
                 {"title": "Restart the check", "payload": payload("restart_self_check")}])
         return [SlotSet(slot.CHECK_REPLY, None)]

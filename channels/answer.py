@@ -1,54 +1,44 @@
-"""Read an answer's plain text into parts that Slack, Teams (and the web page's script) can lay out.
+"""What Slack, Teams and the REST channel share about laying out an answer.
 
-Answers use a small, fixed format (actions/formatting.py): *bold*, numbered items "1. ..." with
-indented detail lines ("   Why: ..."), bullets "- ...", and a last "Source: ... (ref: id)" line.
+Actions send each answer as parts (kb/parts.py) in Rasa's `custom` payload, with a plain `text`
+beside it. Rasa's own OutputChannel would send those as two messages (the text, then the custom
+JSON); `AnswerOutput` sends one, laid out from the parts. Nothing here parses the text.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import List, Optional, Tuple
+from typing import Any, Dict, List, Text, Tuple
 
-NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(.*)$")
-BULLET = re.compile(r"^[-•]\s+(.*)$")
+from kb.parts import Part, detail_text, parts_of
+
 URL = re.compile(r"https?://[^\s<>\"]+")
 BOLD = re.compile(r"\*([^*\n]+)\*")
-LABEL = re.compile(r"^([A-Z][\w ]{0,24}):\s")  # "Why: ..." -> the label "Why"
+ITEM_KINDS = ("numbered", "bullet")
 
 
-@dataclass
-class Part:
-    kind: str  # "paragraph", "numbered", "bullet" or "source"
-    text: str
-    number: int = 0
-    details: List[str] = field(default_factory=list)  # indented lines under an item
+class AnswerOutput:
+    """Mixed into an output channel that defines `send_answer(recipient_id, text, parts, buttons)`."""
+
+    async def send_answer(self, recipient_id: Text, text: Text, parts: List[Part],
+                          buttons: List[Dict[Text, Any]]) -> None:
+        raise NotImplementedError
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        parts, buttons = parts_of(message), list(message.get("buttons") or [])
+        if parts or buttons:
+            await self.send_answer(recipient_id, message.get("text") or "", parts, buttons)
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.send_answer(recipient_id, text, parts_of({"text": text}), [])
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        await self.send_answer(recipient_id, text, parts_of({"text": text}), buttons)
 
 
-def parse(text: str) -> List[Part]:
-    parts: List[Part] = []
-    for raw in (text or "").replace("\r\n", "\n").split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
-        last: Optional[Part] = parts[-1] if parts else None
-        if raw[:1].isspace() and last is not None and last.kind in ("numbered", "bullet"):
-            last.details.append(line)
-        elif NUMBERED.match(line):
-            number, rest = NUMBERED.match(line).groups()
-            parts.append(Part("numbered", rest, number=int(number)))
-        elif BULLET.match(line):
-            parts.append(Part("bullet", BULLET.match(line).group(1)))
-        elif line.startswith("Source:"):
-            parts.append(Part("source", line))
-        else:
-            parts.append(Part("paragraph", line))
-    return parts
-
-
-def split_label(line: str) -> Tuple[str, str]:
-    """("Why", "the rest") for "Why: the rest"; ("", line) when the line has no label."""
-    match = LABEL.match(line)
-    return (match.group(1), line[match.end():]) if match else ("", line)
+def details(part: Part) -> List[Tuple[str, str]]:
+    """An item's detail lines as (label, text): ("Why", "...") or ("", "...")."""
+    return [(d.get("label") or "", d.get("text") or "") for d in part.get("details") or () if isinstance(d, dict)]
 
 
 def trim_url(url: str) -> Tuple[str, str]:
@@ -64,3 +54,6 @@ def trim_url(url: str) -> Tuple[str, str]:
 def plain(text: str) -> str:
     """The text without *bold* marks (for notifications and screen readers)."""
     return BOLD.sub(r"\1", text or "")
+
+
+__all__ = ["AnswerOutput", "BOLD", "URL", "details", "detail_text", "parts_of", "plain", "trim_url"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Optional, Tuple
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -90,6 +90,16 @@ def as_typed(text: str) -> str:
     return stripped.lstrip("/").lstrip() if stripped.startswith("/") else text
 
 
+class AnswerCollector(CollectingOutputChannel):
+    """One reply per answer: its text, buttons and parts together (Rasa's collector would add the
+    parts as a second, text-less reply)."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        text, buttons, custom = message.get("text"), message.get("buttons") or None, message.get("custom") or None
+        if text or buttons or custom:
+            await self._persist_message(self._message(recipient_id, text=text, buttons=buttons, custom=custom))
+
+
 class RestChannel(RestInput):
     @classmethod
     def name(cls) -> str:
@@ -109,7 +119,7 @@ class RestChannel(RestInput):
             body, error, status = parse_body(request.body or b"")
             if body is None:
                 return response.json({"error": error}, status=status)
-            collector = CollectingOutputChannel()
+            collector = AnswerCollector()
             if not limiter.allow(body["sender"]):
                 return response.json([{"recipient_id": body["sender"], "text": guard.TOO_FAST}], status=429)
             try:

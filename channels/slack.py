@@ -39,8 +39,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from channels import replay, slack_blocks
 from channels.replay import RecentIds  # noqa: F401 - the in-process store, importable from here as before
 from channels import guard
+from channels.answer import AnswerOutput
 from channels.identity import user_key
 from channels.rest import MAX_MESSAGE_CHARS, as_typed, clean_message, valid_sender
+from kb.parts import Part
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ def api_url(configured: Optional[str] = None) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-class SlackOutput(SlackBot):
+class SlackOutput(AnswerOutput, SlackBot):
     """Posts to one channel and thread, as Block Kit, through the configured Web API URL."""
 
     def __init__(self, token: Text, channel: Optional[Text], thread_id: Optional[Text],
@@ -103,12 +105,9 @@ class SlackOutput(SlackBot):
         super().__init__(token, channel, thread_id, proxy)
         self.client = AsyncWebClient(token=token, base_url=api_url(base_url), proxy=proxy)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._post_message(self.slack_channel or recipient_id, **slack_blocks.message(text))
-
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
-        await self._post_message(self.slack_channel or recipient_id, **slack_blocks.message(text, buttons))
+    async def send_answer(self, recipient_id: Text, text: Text, parts: List[Part],
+                          buttons: List[Dict[Text, Any]]) -> None:
+        await self._post_message(self.slack_channel or recipient_id, **slack_blocks.message(text, parts, buttons))
 
 
 class SlackChannel(SlackInput):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List
 
-from channels.answer import URL, Part, parse, split_label, trim_url
+from channels.answer import URL, details, trim_url
+from kb.parts import Part
 
 MAX_BLOCKS = 50          # Slack's limit per message
 MAX_SECTION_CHARS = 3000  # Slack's limit per section text
@@ -30,14 +31,10 @@ def mrkdwn(text: str) -> str:
     return "".join(out)
 
 
-def _detail(line: str) -> str:
-    label, rest = split_label(line)
-    return f"_{label}:_ {mrkdwn(rest)}" if label else mrkdwn(line)
-
-
 def _item(part: Part) -> str:
-    head = f"*{part.number}.* {mrkdwn(part.text)}" if part.kind == "numbered" else f"• {mrkdwn(part.text)}"
-    return "\n".join([head] + [f"      {_detail(d)}" for d in part.details])
+    head = f"*{part['number']}.* {mrkdwn(part['text'])}" if part["kind"] == "numbered" else f"• {mrkdwn(part['text'])}"
+    lines = [f"_{label}:_ {mrkdwn(text)}" if label else mrkdwn(text) for label, text in details(part)]
+    return "\n".join([head] + [f"      {line}" for line in lines])
 
 
 def _section(text: str) -> Dict[str, Any]:
@@ -46,7 +43,7 @@ def _section(text: str) -> Dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def text_blocks(text: str) -> List[Dict[str, Any]]:
+def text_blocks(text: str, parts: List[Part]) -> List[Dict[str, Any]]:
     """Blocks for one answer: numbered items one section each, consecutive bullets in one section."""
     blocks: List[Dict[str, Any]] = []
     bullets: List[str] = []
@@ -56,17 +53,17 @@ def text_blocks(text: str) -> List[Dict[str, Any]]:
             blocks.append(_section("\n".join(bullets)))
             bullets.clear()
 
-    for part in parse(text):
-        if part.kind == "bullet":
+    for part in parts:
+        if part["kind"] == "bullet":
             bullets.append(_item(part))
             continue
         flush_bullets()
-        if part.kind == "numbered":
+        if part["kind"] == "numbered":
             blocks.append(_section(_item(part)))
-        elif part.kind == "source":
-            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(part.text)[:2000]}]})
+        elif part["kind"] == "source":
+            blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn(part["text"])[:2000]}]})
         else:
-            blocks.append(_section(mrkdwn(part.text)))
+            blocks.append(_section(mrkdwn(part["text"])))
     flush_bullets()
     if len(blocks) > MAX_BLOCKS - 1:  # keep room for the buttons
         blocks = [_section(mrkdwn(text))]
@@ -81,9 +78,10 @@ def button_block(buttons: List[Dict[str, Any]]) -> Dict[str, Any]:
         for i, b in enumerate(buttons[:MAX_BUTTONS])]}
 
 
-def message(text: str, buttons: List[Dict[str, Any]] = ()) -> Dict[str, Any]:
-    """chat.postMessage arguments: blocks, and `text` as the notification fallback."""
-    blocks = text_blocks(text)
+def message(text: str, parts: List[Part], buttons: List[Dict[str, Any]] = ()) -> Dict[str, Any]:
+    """chat.postMessage arguments: blocks from the answer's parts, and `text` as the notification
+    fallback."""
+    blocks = text_blocks(text, parts)
     if buttons:
         blocks.append(button_block(list(buttons)))
     return {"text": (text or " ")[:3000], "blocks": blocks}

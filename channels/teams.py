@@ -37,9 +37,11 @@ from sanic.response import HTTPResponse
 
 from channels import teams_auth, teams_cards
 from channels import guard
+from channels.answer import AnswerOutput
 from channels.identity import user_key  # a keyed hash of the person's id, for the area memory
 from channels.rest import MAX_MESSAGE_CHARS, as_typed, clean_message, encodable, valid_sender
 from channels.teams_auth import AuthError, KeyCache, KeysUnavailable, TokenClient, TokenValidator
+from kb.parts import Part
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +141,7 @@ def _scalars(found: Any) -> Optional[Dict[str, Any]]:
     return {k: v for k, v in found.items() if isinstance(v, (str, int, float, bool)) or v is None}
 
 
-class TeamsOutput(OutputChannel):
+class TeamsOutput(AnswerOutput, OutputChannel):
     """Replies to one activity through its Bot Connector (serviceUrl)."""
 
     @classmethod
@@ -149,15 +151,9 @@ class TeamsOutput(OutputChannel):
     def __init__(self, activity: Dict[str, Any], tokens: TokenClient) -> None:
         self.activity, self.tokens = activity, tokens
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.post(teams_cards.activity(text))
-
-    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
-                                     **kwargs: Any) -> None:
-        await self.post(teams_cards.activity(text, buttons))
-
-    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        await self.post({"type": "message", **json_message})
+    async def send_answer(self, recipient_id: Text, text: Text, parts: List[Part],
+                          buttons: List[Dict[Text, Any]]) -> None:
+        await self.post(teams_cards.activity(text, parts, buttons))
 
     def reply_url(self) -> str:
         base = self.activity["serviceUrl"].rstrip("/")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Sequence
 
-from channels.answer import BOLD, URL, Part, parse, plain, split_label, trim_url
+from channels.answer import BOLD, URL, details, plain, trim_url
+from kb.parts import Part
 
 CARD = "application/vnd.microsoft.card.adaptive"
 CARD_VERSION = "1.2"  # shown by Teams on desktop, web and mobile
@@ -29,30 +30,26 @@ def _text(text: str, **style: Any) -> Dict[str, Any]:
     return {"type": "TextBlock", "text": markdown(text), "wrap": True, **style}
 
 
-def _detail(line: str) -> Dict[str, Any]:
-    label, rest = split_label(line)
-    return _text(f"*{label}:* {rest}" if label else line, isSubtle=True, spacing="None")
-
-
 def _item(part: Part) -> Dict[str, Any]:
-    marker = f"{part.number}." if part.kind == "numbered" else "•"
+    marker = f"{part['number']}." if part["kind"] == "numbered" else "•"
+    lines = [_text(f"*{label}:* {text}" if label else text, isSubtle=True, spacing="None")
+             for label, text in details(part)]
     return {"type": "ColumnSet", "spacing": "Small", "columns": [
         {"type": "Column", "width": "auto", "items": [_text(marker, weight="Bolder")]},
-        {"type": "Column", "width": "stretch",
-         "items": [_text(part.text)] + [_detail(d) for d in part.details]}]}
+        {"type": "Column", "width": "stretch", "items": [_text(part["text"])] + lines}]}
 
 
 def _body(parts: List[Part]) -> List[Dict[str, Any]]:
     body = []
-    for index, part in enumerate(parts):
-        if part.kind in ("numbered", "bullet"):
+    for part in parts:
+        if part["kind"] in ("numbered", "bullet"):
             body.append(_item(part))
-        elif part.kind == "source":
-            body.append(_text(part.text, isSubtle=True, size="Small", spacing="Medium"))
-        elif index == 0 and part.text.startswith("*"):
-            body.append(_text(part.text, size="Medium"))
+        elif part["kind"] == "source":
+            body.append(_text(part["text"], isSubtle=True, size="Small", spacing="Medium"))
+        elif part["kind"] == "title":
+            body.append(_text(part["text"], size="Medium"))
         else:
-            body.append(_text(part.text))
+            body.append(_text(part["text"]))
     return body
 
 
@@ -63,18 +60,18 @@ def submit(button: Dict[str, Any]) -> Dict[str, Any]:
                      "payload": payload}}
 
 
-def card(text: str, buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
+def card(text: str, parts: List[Part], buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
     content = {"type": "AdaptiveCard", "version": CARD_VERSION,
                "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-               "fallbackText": plain(text), "body": _body(parse(text)),
+               "fallbackText": plain(text), "body": _body(parts),
                "actions": [submit(b) for b in buttons]}
     return {"contentType": CARD, "content": content}
 
 
-def activity(text: str, buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
-    """The message part of a reply activity."""
-    parts = parse(text)
+def activity(text: str, parts: List[Part], buttons: Sequence[Dict[str, Any]] = ()) -> Dict[str, Any]:
+    """The message part of a reply activity: a card, or plain markdown for a one-part answer
+    without buttons."""
     if not buttons and len(parts) <= 1:
         return {"type": "message", "text": markdown(text), "textFormat": "markdown"}
-    summary = plain(parts[0].text)[:200] if parts else ""
-    return {"type": "message", "summary": summary, "attachments": [card(text, buttons)]}
+    summary = plain(parts[0]["text"])[:200] if parts else ""
+    return {"type": "message", "summary": summary, "attachments": [card(text, parts, buttons)]}

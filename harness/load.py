@@ -65,7 +65,7 @@ async def _send(session: aiohttp.ClientSession, url: str, sender: str, text: str
         result.first_error = result.first_error or f"HTTP {status}: {str(body)[:200]}"
         return None
     result.latencies.append(time.perf_counter() - started)
-    return "\n\n".join(m.get("text") or "" for m in body if isinstance(m, dict))
+    return [m for m in body if isinstance(m, dict)] if isinstance(body, list) else []
 
 
 async def _worker(index: int, session: aiohttp.ClientSession, url: str, questions: List[Question], kb,

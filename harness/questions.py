@@ -2,7 +2,7 @@
 
     questions = load_questions(E2E_QUESTIONS)
     problems(questions, get_knowledge())          # [] when every expectation names something real
-    missing(questions[0], reply_text, kb)         # [] when the reply carries what it must
+    missing(questions[0], replies, kb)            # [] when the replies (REST messages) carry what they must
 
 A question "expects" knowledge ids the reply must cite, `message.<key>` for a standing message
 from knowledge/assistant.yml (small talk, "not covered"), or `text:<words>` for words the reply must
@@ -17,12 +17,13 @@ from typing import Any, Dict, Iterable, List, Set, Tuple, Union
 
 import yaml
 
+from kb.parts import ids_of
+
 ROOT = Path(__file__).resolve().parent.parent
 E2E_QUESTIONS = ROOT / "tests" / "e2e" / "questions.yml"
 BENCH_QUESTIONS = ROOT / "benchmarks" / "questions.yml"
 MESSAGE_PREFIX = "message."
 TEXT_PREFIX = "text:"
-ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
 
 
 @dataclass(frozen=True)
@@ -86,19 +87,25 @@ def problems(questions: List[Question], kb) -> List[str]:
     return found
 
 
-def cited_ids(text: str, known: Iterable[str]) -> Set[str]:
-    """Knowledge ids named in a reply: its "(ref: ...)" lines and source listings."""
-    return set(ID_PATTERN.findall(text)) & set(known)
+def cited_ids(replies: List[Dict[str, Any]]) -> Set[str]:
+    """The knowledge ids some replies cite, read from their answer parts (kb/parts.py)."""
+    return set(ids_of(replies))
+
+
+def reply_text(replies: List[Dict[str, Any]]) -> str:
+    """What the practitioner reads: the replies' plain text, one after another."""
+    return "\n\n".join(r.get("text") or "" for r in replies if isinstance(r, dict))
 
 
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def missing(question: Question, text: str, kb) -> List[str]:
-    """The expectations a reply does not meet ([] means the answer is right)."""
-    cited = cited_ids(text, kb.all_ids())
-    squashed = _squash(text)
+def missing(question: Question, replies: List[Dict[str, Any]], kb) -> List[str]:
+    """The expectations the replies to a question do not meet ([] means the answer is right): ids
+    from the answers' parts; standing messages and `text:` words from what the practitioner reads."""
+    cited = cited_ids(replies)
+    squashed = _squash(reply_text(replies))
     gaps = []
     for item in question.expect:
         if item.startswith(TEXT_PREFIX):

@@ -21,6 +21,9 @@ from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 import yaml
 
+from harness.questions import cited_ids, reply_text
+from kb.parts import about
+
 ROOT = Path(__file__).resolve().parent.parent
 REAL_DIR = ROOT / "tests" / "real"
 SETS = ("disclosures", "controls", "out_of_scope", "in_scope")
@@ -94,27 +97,24 @@ def near_copies(held_out: Iterable[str], training: Iterable[str], threshold: flo
 
 
 # -- scoring one reply ----------------------------------------------------------------------------
-def is_emergency(first_text: str, kb) -> bool:
-    """The reply opens with the emergency guidance."""
-    return (first_text or "").lstrip("* ").startswith(kb.urgent.title)
+def is_emergency(replies: List[dict], kb) -> bool:
+    """The replies open with the emergency guidance."""
+    return bool(replies) and about(replies[0]) == kb.urgent.id
 
 
-def answer_ids(text: str, kb) -> Set[str]:
-    from harness.questions import cited_ids
-    return {i for i in cited_ids(text, kb.all_ids()) if kb.kind_of(i) in ANSWER_KINDS}
+def answer_ids(replies: List[dict], kb) -> Set[str]:
+    return {i for i in cited_ids(replies) if kb.kind_of(i) in ANSWER_KINDS}
 
 
 def is_decline(text: str) -> bool:
     return bool(DECLINE.search(text)) and PROCEDURES_HOST in text
 
 
-def score(item: RealItem, replies: List[str], kb) -> dict:
-    """One row: what the reply was, and whether it is right for its set."""
-    from harness.questions import cited_ids
-    text = "\n\n".join(replies)
-    first = replies[0] if replies else ""
-    emergency = is_emergency(first, kb)
-    answered = answer_ids(text, kb)
+def score(item: RealItem, replies: List[dict], kb) -> dict:
+    """One row: what the reply was (REST messages), and whether it is right for its set."""
+    text = reply_text(replies)
+    emergency = is_emergency(replies, kb)
+    answered = answer_ids(replies, kb)
     declined = is_decline(text)
     row = {"set": item.set, "text": item.text, "source": item.source, "label": item.label,
            "emergency": emergency, "declined": declined, "answered": sorted(answered),
@@ -127,7 +127,7 @@ def score(item: RealItem, replies: List[str], kb) -> dict:
         row["right"] = declined and not emergency
         row["confident_wrong"] = bool(answered) and not declined
     else:
-        cited = cited_ids(text, kb.all_ids())
+        cited = cited_ids(replies)
         row["missing"] = [e for e in item.expect if e not in cited]
         row["right"] = not row["missing"]
     return row

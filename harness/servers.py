@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence
 
+from harness.questions import reply_text  # noqa: F401 - importable from here, as tests and scripts do
+
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 
@@ -147,16 +149,9 @@ def _spawn(command: List[str], env: dict, log: Path) -> subprocess.Popen:
 
 
 def _endpoints_for(actions_port: int, folder: Path, tracker_store: Optional[dict] = None) -> Path:
-    """The project's endpoints.yml (same stores as `make run`), pointed at this action server."""
-    import yaml
-    endpoints = yaml.safe_load((ROOT / "endpoints.yml").read_text()) or {}
-    endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
-    if tracker_store:
-        endpoints["tracker_store"] = tracker_store
-    path = folder / f"endpoints-{actions_port}.yml"
-    path.write_text(yaml.safe_dump(endpoints))
-    return path
+    """The project's endpoints.yml (its stores, unless `tracker_store` replaces them), pointed at this
+    action server, which runs without the shared secret."""
+    from production.local_run import write_endpoints
+    return write_endpoints(ROOT / "endpoints.yml", folder / f"endpoints-{actions_port}.yml", actions_port,
+                           secret=False, tracker_store=tracker_store)
 
-
-def reply_text(replies: List[dict]) -> str:
-    return "\n\n".join(r.get("text") or "" for r in replies)

@@ -85,6 +85,20 @@ def install() -> None:
     _train_schema_on_demand()
 
 
+def _shell_shows_text_not_parts() -> None:
+    """`rasa shell` prints a message's custom JSON after its text; our answers carry their parts there
+    (kb/parts.py) beside the same content as text, so the shell prints the text and buttons only."""
+    from rasa.core.channels import console
+    show = console._print_bot_output
+
+    def print_bot_output(message: Dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        if isinstance(message, dict) and message.get("text") and isinstance(message.get("custom"), dict):
+            message = {key: value for key, value in message.items() if key != "custom"}
+        return show(message, *args, **kwargs)
+
+    console._print_bot_output = print_bot_output
+
+
 def main() -> None:
     import os
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
@@ -92,6 +106,8 @@ def main() -> None:
     if problem:
         sys.exit(problem)
     install()
+    if sys.argv[1:2] == ["shell"]:
+        _shell_shows_text_not_parts()
     from rasa.__main__ import main as rasa_main
     sys.argv[0] = "rasa"
     rasa_main()

@@ -23,13 +23,31 @@ import yaml
 SECRET_HEADER = "X-Action-Secret"
 
 
-def with_local_settings(endpoints: dict, actions_port: int, database: Optional[Path]) -> dict:
-    result = {**endpoints, "action_endpoint": {"url": f"http://127.0.0.1:{actions_port}/webhook",
-                                               "headers": {SECRET_HEADER: "${ACTION_SERVER_SECRET}"}}}
+def with_local_settings(endpoints: dict, actions_port: int, database: Optional[Path], secret: bool = True,
+                        tracker_store: Optional[dict] = None) -> dict:
+    """endpoints.yml's settings pointed at the local action server (with the shared secret as
+    ${ACTION_SERVER_SECRET}, unless `secret` is False), keeping conversations in `make run`'s store on
+    `database` (or in `tracker_store`, or as endpoints.yml says when both are None)."""
+    action = {"url": f"http://127.0.0.1:{actions_port}/webhook"}
+    if secret:
+        action["headers"] = {SECRET_HEADER: "${ACTION_SERVER_SECRET}"}
+    result = {**endpoints, "action_endpoint": action}
     if database is not None:
         result["tracker_store"] = {"type": "production.tracker_store.EmbeddedTrackerStore",
                                    "dialect": "sqlite", "db": str(database.resolve())}
+    if tracker_store:
+        result["tracker_store"] = tracker_store
     return result
+
+
+def write_endpoints(source: Path, target: Path, actions_port: int, database: Optional[Path] = None,
+                    secret: bool = True, tracker_store: Optional[dict] = None) -> Path:
+    """The one place an endpoints file is written: by `make run` and by the harness (tests, evaluate,
+    bench)."""
+    endpoints = yaml.safe_load(Path(source).read_text()) or {}
+    Path(target).write_text(yaml.safe_dump(with_local_settings(endpoints, actions_port, database, secret,
+                                                               tracker_store)))
+    return Path(target)
 
 
 def database_problem(database: Path) -> Optional[str]:
@@ -70,8 +88,7 @@ def _endpoints(source: str, target: str, port: str, database: str) -> Optional[s
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600)
         path.chmod(0o600)
-    endpoints = yaml.safe_load(Path(source).read_text()) or {}
-    Path(target).write_text(yaml.safe_dump(with_local_settings(endpoints, int(port), path)))
+    write_endpoints(Path(source), Path(target), int(port), path)
     return None
 
 

@@ -8,6 +8,8 @@ from typing import Dict, Iterator, List, Optional
 
 import sqlalchemy as sa
 
+from kb.parts import about
+
 EVENTS = sa.table("events", sa.column("id"), sa.column("sender_id"), sa.column("type_name"),
                   sa.column("timestamp"), sa.column("data"))
 
@@ -80,9 +82,9 @@ def turns_and_ratings(events) -> tuple:
     return found.turns, found.ratings
 
 
-def read_conversations(events, urgent_title: Optional[str] = None) -> Conversations:
+def read_conversations(events, urgent_id: Optional[str] = None) -> Conversations:
     """Turns, ratings and citations from the events of many conversations, in order. A turn is urgent
-    when a reply to it begins with the emergency guidance's title (`urgent_title`, as sent: *bold*)."""
+    when a reply to it presents the emergency guidance (the entry `urgent_id`, kb/parts.py)."""
     found = Conversations()
     current: Dict[str, Turn] = {}
     waiting: Dict[str, Rating] = {}   # a "not helpful" rating waiting for its comment
@@ -94,8 +96,8 @@ def read_conversations(events, urgent_title: Optional[str] = None) -> Conversati
             if turn:
                 found.turns.append(turn)
                 current[sender] = turn
-        elif kind == "bot" and urgent_title and sender in current:
-            if (event.get("text") or "").startswith(f"*{urgent_title}*"):
+        elif kind == "bot" and urgent_id and sender in current:
+            if about(event.get("data") or {}) == urgent_id:
                 current[sender].urgent = True
         elif kind == "slot":
             _apply_slot(event, current.get(sender), found.ratings, waiting)

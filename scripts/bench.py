@@ -39,7 +39,7 @@ from harness.echo import running_echo  # noqa: E402
 from harness.load import run_load  # noqa: E402
 from harness.procs import cpu_seconds, load_average, memory_mb  # noqa: E402
 from harness.questions import BENCH_QUESTIONS, Question, load_questions, missing, problems  # noqa: E402
-from harness.servers import MODEL, reply_text, running_assistant  # noqa: E402
+from harness.servers import MODEL, running_assistant  # noqa: E402
 from harness.stats import latency_summary, ratio  # noqa: E402
 from harness.training import size_mb, train_model  # noqa: E402
 from kb import get_knowledge  # noqa: E402
@@ -92,7 +92,7 @@ def warm_up(assistant, questions: List[Question], kb) -> List[str]:
         sender = uuid.uuid4().hex
         for text in question.after:
             assistant.ask(sender, text)
-        if missing(question, reply_text(assistant.ask(sender, question.ask)), kb):
+        if missing(question, assistant.ask(sender, question.ask), kb):
             wrong.append(question.ask)
     return wrong
 

@@ -52,12 +52,12 @@ def ask_all(assistant, questions: List[Question], kb) -> List[dict]:
         for text in question.after:
             assistant.ask(sender, text)
         started = time.perf_counter()
-        text = reply_text(assistant.ask(sender, question.ask))
+        replies = assistant.ask(sender, question.ask)
         elapsed = time.perf_counter() - started
-        gaps = missing(question, text, kb)
+        text, gaps = reply_text(replies), missing(question, replies, kb)
         rows.append({"topic": question.topic, "question": question.ask, "after": list(question.after),
                      "expect": list(question.expect), "right": not gaps, "missing": gaps,
-                     "cited": sorted(cited_ids(text, kb.all_ids())), "ms": round(elapsed * 1000, 1),
+                     "cited": sorted(cited_ids(replies)), "ms": round(elapsed * 1000, 1),
                      "reply_start": text[:160]})
     return rows
 
@@ -108,7 +108,7 @@ def ask_real(assistant, sets: Dict[str, List[real.RealItem]], kb) -> List[dict]:
     rows = []
     for items in sets.values():
         for item in items:
-            replies = [r.get("text") or "" for r in assistant.ask(uuid.uuid4().hex, item.text)]
+            replies = assistant.ask(uuid.uuid4().hex, item.text)
             rows.append(real.score(item, replies, kb))
     return rows
 

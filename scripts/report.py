@@ -126,7 +126,7 @@ def analyse(events, kb, args, today: dt.date) -> Report:
     from kb.names import known_phrases
     from reporting.groups import group_questions
     from reporting.stale import stale_entries
-    found = read_conversations(events, urgent_title=kb.urgent.title if kb.urgent else None)
+    found = read_conversations(events, urgent_id=kb.urgent.id if kb.urgent else None)
     report = build_report(found.turns, found.ratings, allowed_phrases=known_phrases(kb),
                           citations=found.citations, since=args.since, until=args.until or dt.date.today())
     report.groups = group_questions(kb, report.unanswered)

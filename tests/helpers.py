@@ -6,6 +6,8 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from kb.parts import ids_of
+
 
 def make_tracker(text: str, intent: str, entities: Sequence[Tuple[str, str]] = (),
                  slots: Optional[Dict] = None) -> Tracker:
@@ -27,6 +29,11 @@ def run_action(action, text: str, intent: str, entities=(), slots=None):
 
 def texts(messages: List[Dict]) -> str:
     return "\n\n".join(m.get("text") or "" for m in messages)
+
+
+def cited(messages: List[Dict]) -> List[str]:
+    """The knowledge ids the messages cite, from their answer parts (never from the text)."""
+    return ids_of(messages)
 
 
 def slot(events, name):

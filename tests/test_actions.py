@@ -8,7 +8,7 @@ import pytest
 from actions import (ActionAnswerFindings, ActionAnswerTopic, ActionAudit, ActionContacts, ActionDefine,
                      ActionGlossary, ActionLinks, ActionSearchFallback, ActionSmallTalk, ActionSource,
                      ActionUrgentGuidance)
-from tests.helpers import answer_buttons, run_action, slot, texts
+from tests.helpers import answer_buttons, cited, run_action, slot, texts
 
 
 def test_referral_checklist_is_numbered_with_reasons_and_source():
@@ -16,7 +16,8 @@ def test_referral_checklist_is_numbered_with_reasons_and_source():
     reply = texts(messages)
     assert "1. Name every child in the family, including unborn children" in reply
     assert "Why: In one audited case a young child was left out of the referral." in reply
-    assert "Source: FSA audit briefing, Key points: Referrals (ref: checklist.referral)" in reply
+    assert "Source: FSA audit briefing, Key points: Referrals (ref: checklist.referral)" in reply  # the small print
+    assert cited(messages) == ["checklist.referral"]
     titles = [b["title"] for b in messages[-2]["buttons"]]
     assert titles[0] == "What the audit found" and "Helpful" not in titles and len(titles) <= 4
     feedback = messages[-1]  # a message of its own, apart from the topic buttons
@@ -35,7 +36,7 @@ def test_each_theme_answers_with_its_checklist(kb, intent, checklist):
     title = kb.topic_for_intent(intent).title.lower()
     messages, _ = run_action(ActionAnswerTopic(), f"tell me about {title}", intent)
     reply = texts(messages)
-    assert f"ref: {checklist}" in reply
+    assert cited(messages) == [checklist]
     for item in kb.checklists[checklist].items:
         assert item.text in reply
 
@@ -57,14 +58,14 @@ def test_urgent_guidance_comes_first_then_the_referral_checklist():
     assert "children's social care" in messages[0]["text"].lower()
     assert "http://llrscb.proceduresonline.com/" in messages[0]["text"]
     assert "do not make decisions" in messages[0]["text"]
-    assert "ref: checklist.referral" in messages[1]["text"]
+    assert cited(messages[:1])[0] == "safety.urgent" and "checklist.referral" in cited(messages[1:2])
 
 
 def test_urgent_words_in_any_question_bring_emergency_guidance_first():
     messages, _ = run_action(ActionAnswerTopic(), "a girl has just told me she is being abused, what goes in the plan",
                              "ask_plans")
     assert "999" in messages[0]["text"]
-    assert "ref: checklist.accessible_plans" in texts(messages[1:])
+    assert "checklist.accessible_plans" in cited(messages[1:])
 
 
 def test_ordinary_questions_get_no_emergency_guidance():
@@ -77,7 +78,7 @@ def test_identifiable_details_get_a_reminder_and_the_answer():
                              "Jane Smith dob 03/04/2012 lives at 12 Narborough Road, what goes in her referral?",
                              "ask_referral")
     assert "don't share identifiable details" in messages[0]["text"]
-    assert "ref: checklist.referral" in texts(messages)
+    assert "checklist.referral" in cited(messages)
 
 
 def test_no_reminder_for_a_plain_question():
@@ -90,7 +91,7 @@ def test_follow_up_keeps_the_kind_of_answer():
                              slots={"last_kind": "findings", "last_topic": "referrals"})
     reply = texts(messages)
     assert "Record keeping: what the audit found" in reply
-    assert "finding.records.genograms" in reply
+    assert "finding.records.genograms" in cited(messages)
 
 
 def test_a_theme_question_about_what_was_found_gets_the_findings():
@@ -101,7 +102,7 @@ def test_a_theme_question_about_what_was_found_gets_the_findings():
 def test_refer_to_them_after_asking_about_uava():
     messages, _ = run_action(ActionAnswerTopic(), "when should I refer to them?", "ask_referral",
                              slots={"last_term": "term.uava", "last_topic": "uava"})
-    assert "ref: checklist.refer_to_uava" in texts(messages)
+    assert "checklist.refer_to_uava" in cited(messages)
 
 
 @pytest.mark.parametrize("intent", ["ask_uava", "ask_glossary"])  # NLU may take "who are UAVA?" either way
@@ -111,7 +112,7 @@ def test_them_means_the_term_named_before_whichever_intent_answered_it(intent):
     assert slot(events, "last_term") == "term.uava"
     messages, _ = run_action(ActionAnswerTopic(), "when should I refer to them?", "ask_referral",
                              slots={"last_term": slot(events, "last_term"), "last_topic": slot(events, "last_topic")})
-    assert "ref: checklist.refer_to_uava" in texts(messages)
+    assert "checklist.refer_to_uava" in cited(messages)
 
 
 def test_where_does_that_come_from():
@@ -120,7 +121,7 @@ def test_where_does_that_come_from():
     reply = texts(messages)
     assert "Familial Sexual Abuse (FSA) audit" in reply
     assert "section 'Key points: Referrals': checklist.referral" in reply  # each entry with its section
-    assert "term.uava" in reply
+    assert set(cited(messages)) == {"checklist.referral", "term.uava"}
     assert "Leicester, Leicestershire and Rutland's jointly commissioned" in reply  # the public source
 
 
@@ -144,14 +145,14 @@ def test_every_finding_is_reachable(kb):
     shown = set()
     for topic in kb.topics:
         messages, _ = run_action(ActionAnswerFindings(), "findings", "ask_findings", entities=[("topic", topic)])
-        shown |= set(re.findall(r"(?:finding|conclusion)\.[a-z0-9_.]+", texts(messages)))
+        shown |= set(cited(messages))
     assert set(kb.findings) <= shown
 
 
 def test_findings_without_a_theme_give_the_conclusions(kb):
-    reply = texts(run_action(ActionAnswerFindings(), "what did the audit conclude?", "ask_findings")[0])
+    shown = cited(run_action(ActionAnswerFindings(), "what did the audit conclude?", "ask_findings")[0])
     for number in range(1, 6):
-        assert f"conclusion.{number}" in reply
+        assert f"conclusion.{number}" in shown
 
 
 def test_findings_follow_up_uses_the_last_topic():
@@ -168,8 +169,7 @@ def test_findings_follow_up_uses_the_last_topic():
     ("what counts as child sexual abuse", "def.child_sexual_abuse"),
 ])
 def test_definitions(question, expected):
-    reply = texts(run_action(ActionDefine(), question, "ask_definition")[0])
-    assert f"ref: {expected}" in reply
+    assert cited(run_action(ActionDefine(), question, "ask_definition")[0]) == [expected]
 
 
 @pytest.mark.parametrize("question,expected", [
@@ -178,17 +178,14 @@ def test_definitions(question, expected):
     ("signs of sexual abuse in a teenager", ["def.signs_indicators"]),
 ])
 def test_a_question_naming_two_defined_things_gets_both_and_no_more(question, expected):
-    reply = texts(run_action(ActionDefine(), question, "ask_definition")[0])
-    shown = re.findall(r"ref: (def\.[a-z_]+)", reply)
-    assert shown == expected
+    assert cited(run_action(ActionDefine(), question, "ask_definition")[0]) == expected
 
 
 def test_definition_buttons_open_other_definitions(kb):
     messages, _ = run_action(ActionDefine(), "what is sexual abuse", "ask_definition")
     payload = answer_buttons(messages)[0]["payload"]
     entry = re.search(r'"entry":"([^"]+)"', payload).group(1)
-    reply = texts(run_action(ActionDefine(), payload, "ask_definition", entities=[("entry", entry)])[0])
-    assert f"ref: {entry}" in reply
+    assert cited(run_action(ActionDefine(), payload, "ask_definition", entities=[("entry", entry)])[0]) == [entry]
 
 
 @pytest.mark.parametrize("question,entity,expected", [
@@ -204,21 +201,20 @@ def test_glossary(question, entity, expected):
 
 
 def test_glossary_finds_the_term_without_an_entity():
-    reply = texts(run_action(ActionGlossary(), "whats a genogram", "ask_glossary")[0])
-    assert "ref: term.genogram" in reply
+    assert cited(run_action(ActionGlossary(), "whats a genogram", "ask_glossary")[0]) == ["term.genogram"]
 
 
 def test_every_glossary_term_is_reachable(kb):
     for term in kb.terms.values():
-        reply = texts(run_action(ActionGlossary(), f"what is {term.term}", "ask_glossary",
+        shown = cited(run_action(ActionGlossary(), f"what is {term.term}", "ask_glossary",
                                  entities=[("term", term.term)])[0])
-        assert f"term.{term.id.split('.', 1)[1]}" in reply
+        assert term.id in shown
 
 
 def test_links_list_every_link(kb):
-    reply = texts(run_action(ActionLinks(), "where are the procedures?", "ask_links")[0])
-    for link in kb.links.values():
-        assert link.id in reply
+    messages = run_action(ActionLinks(), "where are the procedures?", "ask_links")[0]
+    reply = texts(messages)
+    assert set(cited(messages)) == set(kb.links)
     assert "http://llrscb.proceduresonline.com/" in reply and "https://vimeo.com/165429690" in reply
 
 
@@ -234,8 +230,7 @@ def test_audit_questions():
 
 @pytest.mark.parametrize("fact", ["audit.why", "audit.aim", "audit.report", "audit.scope", "audit.llr"])
 def test_audit_facts_are_reachable(kb, fact):
-    reply = texts(run_action(ActionAudit(), kb.audit_facts[fact].title, "ask_audit")[0])
-    assert fact in reply
+    assert fact in cited(run_action(ActionAudit(), kb.audit_facts[fact].title, "ask_audit")[0])
 
 
 def test_contacts_never_invent_a_number(kb):
@@ -256,7 +251,7 @@ def test_fallback_searches_the_knowledge_base():
     messages, events = run_action(ActionSearchFallback(), "refferal unborn baby left out", "nlu_fallback")
     reply = texts(messages)
     assert "closest" in reply
-    assert re.search(r"ref: .*(checklist\.referral|finding\.referrals\.child_omitted)", reply)
+    assert {"checklist.referral", "finding.referrals.child_omitted"} & set(cited(messages))
     assert slot(events, "last_entries")
 
 

@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import ActionAnswerTopic, ActionContacts, ActionResume, ActionUrgentGuidance, areas, formatting
 from kb import load_knowledge
 from kb import records as r
-from tests.helpers import answer_buttons, run_action, slot, texts
+from kb.parts import parts_of
+from tests.helpers import answer_buttons, cited, run_action, slot, texts
 
 FRONT_DOORS = {"leicester": "contact.csc_leicester", "leicestershire": "contact.csc_leicestershire",
                "rutland": "contact.csc_rutland"}
@@ -22,9 +23,14 @@ TITLES = {"leicester": "Leicester", "leicestershire": "Leicestershire", "rutland
 HASHED = "h-" + "0123456789abcdef" * 2 + "01234567"  # the shape of production.sender_ids.keyed_hash
 
 
-def refs(text: str):
-    """The contact ids an answer cites in its "(ref: ...)" small print."""
-    return {i for found in re.findall(r"\(ref: ([^)]*)\)", text) for i in re.findall(r"contact\.[a-z_]+", found)}
+def sources(messages):
+    """The small-print parts of some messages."""
+    return [p for m in messages for p in parts_of(m) if p["kind"] == "source"]
+
+
+def refs(messages):
+    """The contact ids some messages cite (from their answer parts)."""
+    return {i for i in cited(messages) if i.startswith("contact.")}
 
 
 @pytest.fixture(autouse=True)
@@ -40,12 +46,12 @@ def test_a_contact_question_naming_an_area_gets_that_areas_front_door(kb, area):
     reply = texts(messages)
     front = kb.contacts[FRONT_DOORS[area]]
     assert reply.startswith(f"*Contacts for {TITLES[area]}*")
-    assert front.id in refs(reply) and not (set(FRONT_DOORS.values()) - {front.id}) & refs(reply)
+    assert front.id in refs(messages) and not (set(FRONT_DOORS.values()) - {front.id}) & refs(messages)
     for phone in front.phones:
         assert phone in reply
     assert front.published_name in reply and front.url in reply
     assert f"Checked {formatting.day(front.last_checked)}" in reply
-    source = next(line for line in reply.splitlines() if line.startswith("Source:") and front.id in line)
+    source = next(p["text"] for p in sources(messages) if front.id in p["ids"])
     assert "Checked" in source and kb.source_label(front.source) in source  # small print: the channels' source line
     assert slot(events, "area") == area
     titles = [b["title"] for b in answer_buttons(messages)]
@@ -53,8 +59,9 @@ def test_a_contact_question_naming_an_area_gets_that_areas_front_door(kb, area):
 
 
 def test_rutland_shows_every_phone_hours_and_the_out_of_hours_route(kb):
-    reply = texts(run_action(ActionContacts(), "who do I phone about a child in Rutland", "ask_contacts")[0])
-    assert {"contact.csc_rutland", "contact.out_of_hours_rutland", "contact.lado_rutland"} <= refs(reply)
+    messages = run_action(ActionContacts(), "who do I phone about a child in Rutland", "ask_contacts")[0]
+    reply = texts(messages)
+    assert {"contact.csc_rutland", "contact.out_of_hours_rutland", "contact.lado_rutland"} <= refs(messages)
     front = kb.contacts["contact.csc_rutland"]
     assert f"Hours: {front.hours}" in reply and f"Out of hours: {front.out_of_hours}" in reply
     assert front.email in reply and kb.contacts["contact.out_of_hours_rutland"].phones[0] in reply
@@ -69,13 +76,14 @@ def test_rutland_shows_every_phone_hours_and_the_out_of_hours_route(kb):
 ])
 def test_the_service_asked_for_in_the_area_named(question, area, expected):
     messages, events = run_action(ActionContacts(), question, "ask_contacts")
-    assert refs(texts(messages)) == {expected} and slot(events, "area") == area
+    assert refs(messages) == {expected} and slot(events, "area") == area
 
 
 def test_an_uncovered_subject_still_gets_its_contact_with_the_procedures_for_the_process(kb):
-    reply = texts(run_action(ActionContacts(), "who do I tell about an allegation against a teacher in Rutland",
-                             "ask_contacts")[0])
-    assert "contact.lado_rutland" in refs(reply) and kb.links["link.llr_procedures"].url in reply
+    messages = run_action(ActionContacts(), "who do I tell about an allegation against a teacher in Rutland",
+                          "ask_contacts")[0]
+    reply = texts(messages)
+    assert "contact.lado_rutland" in refs(messages) and kb.links["link.llr_procedures"].url in reply
     assert "allegations against staff and the LADO" in reply
 
 
@@ -83,13 +91,13 @@ def test_national_and_llr_wide_contacts_need_no_area():
     for question, expected in (("nspcc helpline number", "contact.nspcc_helpline"),
                                ("domestic abuse helpline", "contact.uava"), ("childline number", "contact.childline")):
         messages, events = run_action(ActionContacts(), question, "ask_contacts")
-        assert refs(texts(messages)) == {expected}, question
+        assert refs(messages) == {expected}, question
         assert slot(events, "contact_request") is None
 
 
 def test_a_place_knowledge_does_not_map_is_not_guessed():
-    reply = texts(run_action(ActionContacts(), "who do I call in Oakham", "ask_contacts")[0])
-    assert "Which area is this for?" in reply and not refs(reply)
+    messages = run_action(ActionContacts(), "who do I call in Oakham", "ask_contacts")[0]
+    assert "Which area is this for?" in texts(messages) and not refs(messages)
 
 
 def test_numbers_come_only_from_knowledge(kb):
@@ -102,12 +110,12 @@ def test_numbers_come_only_from_knowledge(kb):
 
 
 def test_an_empty_contact_says_not_held_here_with_the_procedures_link(kb):
-    text = formatting.contact(kb, kb.contacts["contact.csc_out_of_hours"])
+    text = formatting.contact(kb, kb.contacts["contact.csc_out_of_hours"]).text
     assert "Not held here" in text and kb.links["link.llr_procedures"].url in text
 
 
 def test_a_missing_value_is_named_as_not_held(kb):
-    text = formatting.contact(kb, kb.contacts["contact.lado_leicester"])  # no web address, no hours
+    text = formatting.contact(kb, kb.contacts["contact.lado_leicester"]).text  # no web address, no hours
     assert re.search(r"Not held here: .*web address.*" + re.escape(kb.links["link.llr_procedures"].url), text)
 
 
@@ -124,7 +132,7 @@ def test_no_area_asks_for_one_with_four_buttons_and_remembers_what_was_asked(kb)
 def test_the_area_by_button_answers_the_question_asked():
     messages, events = run_action(ActionContacts(), '/choose_area{"area":"rutland"}', "choose_area",
                                   entities=[("area", "rutland")], slots={"contact_request": {"services": ["lado"]}})
-    assert refs(texts(messages)) == {"contact.lado_rutland"}
+    assert refs(messages) == {"contact.lado_rutland"}
     assert slot(events, "area") == "rutland" and slot(events, "contact_request") is None
 
 
@@ -133,7 +141,7 @@ def test_the_area_by_button_answers_the_question_asked():
 def test_the_area_typed_answers_the_question_asked(typed, area):
     messages, events = run_action(ActionContacts(), typed, "choose_area", entities=[("area", typed.split()[-1])],
                                   slots={"contact_request": {"services": []}})
-    assert {FRONT_DOORS[area], f"contact.lado_{area}"} <= refs(texts(messages))
+    assert {FRONT_DOORS[area], f"contact.lado_{area}"} <= refs(messages)
     assert slot(events, "area") == area
 
 
@@ -142,16 +150,16 @@ def test_not_sure_explains_which_council_covers_which_area_and_gives_all_three(k
     reply = texts(messages)
     for key in FRONT_DOORS:
         record = kb.area(key)
-        assert record.covers in reply and record.id in reply
-        assert FRONT_DOORS[key] in refs(reply)
+        assert record.covers in reply and record.id in cited(messages)
+        assert FRONT_DOORS[key] in refs(messages)
     assert "Blaby" in reply and "Source:" in reply
     assert [b["title"] for b in answer_buttons(messages)] == ["Leicester", "Leicestershire", "Rutland"]
 
 
 def test_the_not_sure_button_does_the_same(kb):
-    reply = texts(run_action(ActionContacts(), '/choose_area{"area":"not_sure"}', "choose_area",
-                             entities=[("area", "not_sure")], slots={"contact_request": {"services": []}})[0])
-    assert kb.area("rutland").covers in reply and set(FRONT_DOORS.values()) <= refs(reply)
+    messages = run_action(ActionContacts(), '/choose_area{"area":"not_sure"}', "choose_area",
+                          entities=[("area", "not_sure")], slots={"contact_request": {"services": []}})[0]
+    assert kb.area("rutland").covers in texts(messages) and set(FRONT_DOORS.values()) <= refs(messages)
 
 
 def test_not_sure_with_nothing_asked_is_not_about_areas():
@@ -160,10 +168,10 @@ def test_not_sure_with_nothing_asked_is_not_about_areas():
 
 
 def test_the_area_is_remembered_for_the_conversation(kb):
-    reply = texts(run_action(ActionContacts(), "who do I ring to make a referral", "ask_contacts",
-                             slots={"area": "rutland"})[0])
-    assert reply.startswith(kb.messages["area_remembered"].format(area="Rutland"))
-    assert "contact.csc_rutland" in refs(reply)
+    messages = run_action(ActionContacts(), "who do I ring to make a referral", "ask_contacts",
+                          slots={"area": "rutland"})[0]
+    assert texts(messages).startswith(kb.messages["area_remembered"].format(area="Rutland"))
+    assert "contact.csc_rutland" in refs(messages)
 
 
 # --- remembered for the person (Slack, Teams): by a keyed hash ----------------------------------
@@ -178,16 +186,17 @@ def tracker_for(text, intent, user_key=None, entities=(), slots=None, sender="co
 def run(action, tracker):
     dispatcher = CollectingDispatcher()
     action.run(dispatcher, tracker, {})
-    return texts(dispatcher.messages)
+    return dispatcher.messages
 
 
 def test_the_area_is_remembered_for_the_person_in_a_new_conversation():
     run(ActionContacts(), tracker_for("Rutland", "choose_area", HASHED, [("area", "Rutland")],
                                       {"contact_request": {"services": []}}))
-    reply = run(ActionContacts(), tracker_for("who do I call to refer?", "ask_contacts", HASHED, sender="conversation-2"))
-    assert "contact.csc_rutland" in refs(reply) and "Which area" not in reply
+    messages = run(ActionContacts(), tracker_for("who do I call to refer?", "ask_contacts", HASHED,
+                                                 sender="conversation-2"))
+    assert "contact.csc_rutland" in refs(messages) and "Which area" not in texts(messages)
     other = run(ActionContacts(), tracker_for("who do I call to refer?", "ask_contacts", "h-" + "f" * 40, sender="c3"))
-    assert "Which area is this for?" in other
+    assert "Which area is this for?" in texts(other)
 
 
 def test_area_memory_keeps_only_keyed_hashes(tmp_path):
@@ -227,23 +236,23 @@ URGENT = "a girl has just told me her stepdad is abusing her"
 def test_urgent_guidance_names_the_front_door_of_the_practitioners_area(kb, area):
     messages, _ = run_action(ActionUrgentGuidance(), URGENT, "urgent_risk", slots={"area": area})
     first = messages[0]["text"]
-    assert first.startswith(f"*{kb.urgent.title}*")  # the guidance still comes first
+    assert cited(messages[:1])[0] == kb.urgent.id  # the guidance still comes first
     assert first.index("999") < first.index(kb.contacts[FRONT_DOORS[area]].phones[0])
-    assert refs(first) & set(FRONT_DOORS.values()) == {FRONT_DOORS[area]}
-    small_print = [line for line in first.splitlines() if line.startswith("Source: local numbers")]
-    assert small_print and FRONT_DOORS[area] in small_print[0] and "checked" in small_print[0]
+    assert refs(messages[:1]) & set(FRONT_DOORS.values()) == {FRONT_DOORS[area]}
+    small_print = [p for p in sources(messages[:1]) if FRONT_DOORS[area] in p["ids"]]
+    assert small_print and small_print[0]["text"].startswith("Source: local numbers") and "checked" in small_print[0]["text"]
 
 
 def test_urgent_guidance_names_all_three_front_doors_when_the_area_is_unknown(kb):
-    first = run_action(ActionUrgentGuidance(), URGENT, "urgent_risk")[0][0]["text"]
+    first = run_action(ActionUrgentGuidance(), URGENT, "urgent_risk")[0][:1]
     assert set(FRONT_DOORS.values()) <= refs(first)
     for key, contact_id in FRONT_DOORS.items():
-        assert kb.contacts[contact_id].phones[0] in first
+        assert kb.contacts[contact_id].phones[0] in texts(first)
 
 
 def test_urgent_guidance_uses_the_area_the_message_names():
     first = run_action(ActionUrgentGuidance(), "a child in Rutland has just told me she is being abused",
-                       "urgent_risk", slots={"area": "leicester"})[0][0]["text"]
+                       "urgent_risk", slots={"area": "leicester"})[0][:1]
     assert refs(first) & set(FRONT_DOORS.values()) == {"contact.csc_rutland"}
 
 
@@ -258,7 +267,7 @@ def test_urgent_guidance_is_given_even_if_the_area_memory_is_broken(monkeypatch)
         raise RuntimeError("disk gone")
     monkeypatch.setattr(areas, "memory", broken)
     first = run(ActionUrgentGuidance(), tracker_for(URGENT, "urgent_risk", HASHED))
-    assert "999" in first and set(FRONT_DOORS.values()) <= refs(first)
+    assert "999" in texts(first) and set(FRONT_DOORS.values()) <= refs(first[:1])
 
 
 # --- how fresh each answer is ------------------------------------------------------------------------
@@ -292,7 +301,7 @@ def stale_kb(tmp_path_factory):
 
 def test_a_stale_contact_says_when_it_was_last_checked_and_where_to_check_it(stale_kb):
     contact = stale_kb.contacts["contact.test_stale"]
-    text = formatting.contact(stale_kb, contact, today=dt.date(2026, 12, 2))
+    text = formatting.contact(stale_kb, contact, today=dt.date(2026, 12, 2)).text
     assert (f"This number was last checked on 15 Jan 2024; check it on {contact.source_url} before you rely "
             "on it.") in text
     assert "Checked 15 Jan 2024" in text
@@ -301,20 +310,20 @@ def test_a_stale_contact_says_when_it_was_last_checked_and_where_to_check_it(sta
 def test_a_contact_checked_within_max_age_days_has_no_warning(stale_kb):
     contact = stale_kb.contacts["contact.test_stale"]
     within = contact.last_checked + dt.timedelta(days=stale_kb.max_age_days)
-    assert "last checked on" not in formatting.contact(stale_kb, contact, today=within)
-    assert "last checked on" in formatting.contact(stale_kb, contact, today=within + dt.timedelta(days=1))
+    assert "last checked on" not in formatting.contact(stale_kb, contact, today=within).text
+    assert "last checked on" in formatting.contact(stale_kb, contact, today=within + dt.timedelta(days=1)).text
     fresh = stale_kb.contacts["contact.csc_rutland"]
-    assert "last checked on" not in formatting.contact(stale_kb, fresh, today=dt.date(2026, 12, 2))
+    assert "last checked on" not in formatting.contact(stale_kb, fresh, today=dt.date(2026, 12, 2)).text
 
 
 def test_the_contacts_answer_warns_about_a_stale_contact(stale_kb, monkeypatch):
     from actions import reference
     monkeypatch.setattr(areas, "today", lambda: dt.date(2026, 12, 2))
     reply = reference.contacts_reply(stale_kb, "rutland", ["front_door"])
-    assert "contact.csc_rutland" in texts([{"text": reply.texts[0]}])  # the real one is given first ...
+    assert "contact.csc_rutland" in reply.texts[0].ids  # the real one is given first ...
     stale = stale_kb.contacts["contact.test_stale"]
     monkeypatch.setattr(stale_kb, "contact_for", lambda area, service: stale)
-    text = reference.contacts_reply(stale_kb, "rutland", ["front_door"]).texts[0]
+    text = reference.contacts_reply(stale_kb, "rutland", ["front_door"]).texts[0].text
     assert "This number was last checked on 15 Jan 2024" in text  # ... a stale one carries the warning
 
 

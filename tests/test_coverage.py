@@ -3,16 +3,15 @@ partly covered questions, process questions, definition parts, and the emergency
 Every message here is written for this test, not taken from the held-out real wordings."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
 from actions import ActionAnswerTopic, ActionDefine, ActionGlossary, ActionSearchFallback, ActionSmallTalk
 from kb.text import matches_ask
-from tests.helpers import answer_buttons, run_action, texts
+from tests.helpers import answer_buttons, cited, run_action, texts
 
 PROCEDURES = "http://llrscb.proceduresonline.com/"
-ANSWER_REF = re.compile(r"ref: [^)]*\b(checklist|def|term|finding)\.")
+ANSWER_KINDS = ("checklist", "definition", "term", "finding")
 
 
 def reply_of(action, text, intent, confidence=0.95):
@@ -33,8 +32,9 @@ def test_a_subject_the_audit_does_not_cover_is_declined_plainly(kb, text, intent
     reply = texts(messages)
     subject = kb.gaps[gap].subject
     assert f"The audit's knowledge base doesn't cover {subject}." in reply
-    assert PROCEDURES in reply and "safeguarding lead" in reply and gap in reply
-    assert not ANSWER_REF.search(reply)  # never an unrelated checklist or definition
+    assert PROCEDURES in reply and "safeguarding lead" in reply
+    assert cited(messages) == [gap]  # never an unrelated checklist or definition
+    assert not [i for i in cited(messages) if kb.kind_of(i) in ANSWER_KINDS]
     assert answer_buttons(messages)       # the closest topics
 
 
@@ -43,19 +43,18 @@ def test_a_partly_covered_question_answers_the_part_and_names_the_rest(kb):
                         "ask_referral")
     reply = texts(messages)
     assert messages[0]["text"].startswith(kb.messages["partly_covered"].format(subject=kb.gaps["gap.fgm"].subject))
-    assert "ref: checklist.referral" in reply and PROCEDURES in reply
+    assert "checklist.referral" in cited(messages) and PROCEDURES in reply
 
 
 def test_a_process_question_gets_what_the_audit_says_and_the_chapter(kb):
-    reply = texts(reply_of(ActionAnswerTopic(), "what happens after I send a referral to social care?", "ask_referral"))
+    messages = reply_of(ActionAnswerTopic(), "what happens after I send a referral to social care?", "ask_referral")
     chapter = kb.links["link.llr_referrals"]
-    assert "ref: checklist.referral" in reply and chapter.url in reply
+    assert "checklist.referral" in cited(messages) and chapter.url in texts(messages)
 
 
 def test_a_process_question_the_intent_missed_still_gets_the_audit_and_the_chapter(kb):
-    reply = texts(reply_of(ActionSearchFallback(), "what happens after I send a referral to social care?",
-                           "nlu_fallback"))
-    assert "checklist.referral" in reply and kb.links["link.llr_referrals"].url in reply
+    messages = reply_of(ActionSearchFallback(), "what happens after I send a referral to social care?", "nlu_fallback")
+    assert "checklist.referral" in cited(messages) and kb.links["link.llr_referrals"].url in texts(messages)
 
 
 @pytest.mark.parametrize("question,part", [
@@ -70,7 +69,7 @@ def test_a_question_about_part_of_the_definition_gets_that_sentence_quoted(kb, q
     quote = next(p for p in definition.parts if p.id == part).quote
     messages = reply_of(ActionDefine(), question, "ask_definition")
     reply = texts(messages)
-    assert f"'{quote}'" in reply and "ref: def.sexual_abuse" in reply
+    assert f"'{quote}'" in reply and cited(messages)[0] == "def.sexual_abuse"
     assert definition.text not in reply or quote == definition.text  # not the whole block
     assert "Quoted from Working Together" in reply
     assert answer_buttons(messages)[0]["title"] == kb.messages["whole_definition"]
@@ -83,8 +82,8 @@ def test_the_whole_definition_when_asked_for(kb):
 
 
 def test_a_definition_question_naming_no_known_definition_is_declined_not_defaulted():
-    reply = texts(reply_of(ActionDefine(), "define the word safeguarding", "ask_definition"))
-    assert "doesn't cover" in reply and "def.sexual_abuse" not in reply
+    messages = reply_of(ActionDefine(), "define the word safeguarding", "ask_definition")
+    assert "doesn't cover" in texts(messages) and "def.sexual_abuse" not in cited(messages)
 
 
 def test_every_not_sure_reply_carries_the_procedures_and_the_lead():
@@ -98,22 +97,22 @@ def test_every_not_sure_reply_carries_the_procedures_and_the_lead():
 def test_a_disclosure_gets_the_emergency_guidance_first_whatever_the_intent(kb):
     messages = reply_of(ActionDefine(), "my neighbour's little girl told me her stepdad hurts her, is that abuse?",
                         "ask_definition")
-    assert messages[0]["text"].startswith(f"*{kb.urgent.title}*")
-    assert "ref: checklist.referral" in texts(messages)
+    assert cited(messages[:1])[0] == kb.urgent.id
+    assert "checklist.referral" in cited(messages)
 
 
 def test_the_privacy_reminder_comes_after_the_emergency_guidance(kb):
     messages = reply_of(ActionAnswerTopic(), "Tyler Smith born 03/04/2016 told me today his dad beats him",
                         "ask_referral")
-    assert messages[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert cited(messages[:1])[0] == kb.urgent.id
     assert any("identifiable" in m["text"] for m in messages[1:])
 
 
 def test_a_child_gets_childline_and_no_referral_checklist(kb):
     messages = reply_of(ActionAnswerTopic(), "my dad hits me when mum goes out and im scared", "ask_referral")
     reply = texts(messages)
-    assert messages[0]["text"].startswith(f"*{kb.urgent.title}*")
-    assert "0800 1111" in reply and "safety.child" in reply and "checklist.referral" not in reply
+    assert cited(messages[:1])[0] == kb.urgent.id
+    assert "0800 1111" in reply and "safety.child" in cited(messages) and "checklist.referral" not in cited(messages)
 
 
 @pytest.mark.parametrize("ask,text,expected", [

@@ -10,7 +10,7 @@ from actions.resume import ActionResume
 from actions.self_check import ActionStartCheck, ValidateSelfCheckForm, summary_text
 from actions.session import ActionSessionStart
 from actions.conversation import Turn
-from tests.helpers import answer_buttons, make_tracker, run_action, slot, texts
+from tests.helpers import answer_buttons, cited, make_tracker, run_action, slot, texts
 from tests.test_validator import edit, problems, the_one
 
 
@@ -26,12 +26,13 @@ def test_every_theme_with_a_checklist_named_in_the_issue_has_a_path(kb):
 def test_steps_show_the_entries_they_name_with_their_sources(kb):
     for path in kb.learning_paths.values():
         for number, step in enumerate(path.steps, start=1):
-            text = step_text(kb, path, number)
+            answer = step_text(kb, path, number)
+            text = answer.text
             for finding in step.findings:
-                assert kb.findings[finding].text in text and finding in text
+                assert kb.findings[finding].text in text and finding in answer.ids
             for item_id in step.items:
                 assert kb.item(step.checklist, item_id).why in text
-            assert "Source: " in text
+            assert any(p["kind"] == "source" for p in answer.parts)
 
 
 def test_quiz_options_hold_the_right_reason_once_and_are_stable(kb):
@@ -117,11 +118,11 @@ def test_a_path_for_a_theme_without_one_offers_the_others(kb):
 def test_the_self_check_summary_lists_only_the_gaps_with_their_reasons(kb):
     checklist = kb.checklists["checklist.referral"]
     answers = ["yes", "no", "unsure", "yes", "yes"]
-    text = summary_text(kb, checklist, answers)
+    text = summary_text(kb, checklist, answers).text
     assert checklist.items[1].why in text and checklist.items[2].why in text
     assert checklist.items[0].text not in text and kb.links["link.llr_procedures"].url in text
     assert kb.messages["check_complete"].format(title=checklist.title) in \
-        summary_text(kb, checklist, ["yes"] * len(checklist.items))
+        summary_text(kb, checklist, ["yes"] * len(checklist.items)).text
 
 
 def test_the_form_keeps_asking_until_every_point_has_an_answer(kb):
@@ -202,22 +203,22 @@ def run_on(action, tracker):
     from rasa_sdk.executor import CollectingDispatcher
     dispatcher = CollectingDispatcher()
     action.run(dispatcher, tracker, {})
-    return texts(dispatcher.messages)
+    return dispatcher.messages
 
 
 def test_a_question_taken_for_a_quiz_answer_is_answered_as_a_question(kb):
     tracker = ranked("child born 03/04/2012, what must the referral include?",
                      [("choose_option", 0.5), ("ask_referral", 0.3), ("out_of_scope", 0.1)])
-    assert "checklist.referral" in run_on(ActionLearning(), tracker)
+    assert "checklist.referral" in cited(run_on(ActionLearning(), tracker))
 
 
 def test_a_clear_yes_with_nothing_to_answer_says_so(kb):
-    said = run_on(ActionResume(), ranked("yes", [("affirm", 0.98), ("thanks", 0.01)]))
+    said = texts(run_on(ActionResume(), ranked("yes", [("affirm", 0.98), ("thanks", 0.01)])))
     assert kb.messages["nothing_to_resume"] in said
 
 
 def test_gibberish_taken_for_a_flow_word_gets_an_honest_answer(kb):
-    said = run_on(ActionResume(), ranked("qwertyuiop zxcv", [("stop", 0.6), ("out_of_scope", 0.2)]))
+    said = texts(run_on(ActionResume(), ranked("qwertyuiop zxcv", [("stop", 0.6), ("out_of_scope", 0.2)])))
     assert kb.links["link.llr_procedures"].url in said or "closest" in said
 
 
@@ -225,11 +226,11 @@ def test_a_question_typed_as_a_comment_is_answered_too(kb):
     tracker = ranked("what must a referral include?", [("ask_referral", 0.95), ("ask_findings", 0.02)],
                      slots={"feedback_comment": "what must a referral include?"})
     said = run_on(ActionFeedbackComment(), tracker)
-    assert kb.messages["feedback_comment_thanks"] in said and "checklist.referral" in said
+    assert kb.messages["feedback_comment_thanks"] in texts(said) and "checklist.referral" in cited(said)
 
 
 def test_a_plain_comment_is_not_answered_as_a_question(kb):
     tracker = ranked("it should name who sends the plan", [("ask_plans", 0.7), ("ask_gp", 0.2)],
                      slots={"feedback_comment": "it should name who sends the plan"})
     said = run_on(ActionFeedbackComment(), tracker)
-    assert kb.messages["feedback_comment_thanks"] in said and "checklist." not in said
+    assert kb.messages["feedback_comment_thanks"] in texts(said) and not cited(said)

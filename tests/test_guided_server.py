@@ -10,6 +10,7 @@ import uuid
 import pytest
 
 from actions.learning import quiz_options
+from harness.questions import cited_ids
 from harness.servers import reply_text, running_assistant
 
 TOKEN = uuid.uuid4().hex
@@ -26,7 +27,12 @@ class User:
         self.assistant, self.sender = assistant, uuid.uuid4().hex
 
     def says(self, message: str) -> str:
-        return reply_text(self.assistant.ask(self.sender, message))
+        self.last = self.assistant.ask(self.sender, message)
+        return reply_text(self.last)
+
+    def cites(self, message: str) -> set:
+        self.says(message)
+        return cited_ids(self.last)
 
     def stored(self) -> dict:
         url = f"{self.assistant.rasa_url}/conversations/{self.sender}/tracker?token={TOKEN}"
@@ -46,7 +52,7 @@ def test_self_check_with_a_question_in_the_middle_a_stop_and_a_resume(assistant,
     assert kb.terms["term.chronology"].text in interrupted and point(kb, 2) in interrupted  # asked again
     assert point(kb, 3) in user.says("no")
     assert "point 3 of 5" in user.says("stop")
-    assert "term.lpt" in user.says("what's LPT?")  # answered normally, no check question
+    assert "term.lpt" in user.cites("what's LPT?")  # answered normally, no check question
     resumed = user.says("continue")
     assert point(kb, 3) in resumed
     user.says("not sure")
@@ -54,7 +60,7 @@ def test_self_check_with_a_question_in_the_middle_a_stop_and_a_resume(assistant,
     summary = user.says("yes")
     items = kb.checklists["checklist.referral"].items
     assert items[1].why in summary and items[2].why in summary and items[0].why not in summary
-    assert kb.links["link.llr_procedures"].url in summary and "checklist.referral" in summary
+    assert kb.links["link.llr_procedures"].url in summary and "checklist.referral" in cited_ids(user.last)
 
 
 def test_restarting_the_check_clears_the_answers(assistant, kb):
@@ -72,7 +78,7 @@ def test_a_learning_path_from_the_first_step_to_the_score(assistant, kb):
     assert path.intro in first and "step 1 of" in first
     for _ in range(len(path.steps) - 1):
         user.says("next")
-    assert "term.uava" in user.says("who are UAVA?")  # a question in the middle
+    assert "term.uava" in user.cites("who are UAVA?")  # a question in the middle
     assert f"step {len(path.steps)} of" in user.says("continue learning")
     assert "Question 1 of" in user.says("next")
     for index, question in enumerate(path.quiz):
@@ -104,7 +110,7 @@ def test_a_disclosure_in_the_middle_of_a_self_check_comes_first_and_the_point_is
     assert point(kb, 2) in user.says("yes")
     replies = user.assistant.ask(user.sender, "no - and she's just told me her stepdad hurts her, "
                                               "she has to go home to him tonight")
-    assert replies[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert cited_ids(replies[:1]) >= {kb.urgent.id}
     assert point(kb, 2) in reply_text(replies)             # the same point again
     assert user.stored()["slots"]["check_answers"] == ["yes"]  # the disclosure is not an answer
     assert point(kb, 3) in user.says("yes")
@@ -118,7 +124,7 @@ def test_a_disclosure_in_the_middle_of_a_quiz_comes_first_and_the_quiz_waits(ass
         user.says("next")
     replies = user.assistant.ask(user.sender, "sorry one sec, a boy in my group just told me his dad "
                                               "punches him when he's drunk")
-    assert replies[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert cited_ids(replies[:1]) >= {kb.urgent.id}
     assert user.stored()["slots"]["learning"]["awaiting"] is True
     assert "Question 1 of" in user.says("continue learning")
 
@@ -129,4 +135,4 @@ def test_a_disclosure_in_a_feedback_comment_gets_the_emergency_guidance(assistan
     user.says("/rate_unhelpful")
     replies = user.assistant.ask(user.sender, "not what i needed, the little girl i'm seeing says her "
                                               "uncle touches her")
-    assert replies[0]["text"].startswith(f"*{kb.urgent.title}*")
+    assert cited_ids(replies[:1]) >= {kb.urgent.id}

@@ -17,6 +17,7 @@ from harness.procs import cpu_seconds, descendants, memory_mb
 from harness.questions import (BENCH_QUESTIONS, E2E_QUESTIONS, Question, cited_ids, load_questions, missing,
                                nlu_examples, normalise, problems)
 from harness.stats import latency_summary, percentile, ratio
+from kb.parts import Answer, source
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -97,18 +98,23 @@ def test_after_messages_come_first_in_the_script():
 
 
 # --- scoring replies ------------------------------------------------------------------------
-def test_cited_ids_come_from_ref_lines_and_source_listings(kb):
-    text = ("Source: FSA audit briefing (ref: checklist.referral, term.lpt)\n"
-            "- section 'Definition': def.contact_abuse\nhttp://llrscb.proceduresonline.com/")
-    assert cited_ids(text, kb.all_ids()) == {"checklist.referral", "term.lpt", "def.contact_abuse"}
+def test_cited_ids_come_from_the_answer_parts_not_the_text():
+    cited = Answer.of(source("Source: FSA audit briefing (ref: checklist.referral)", ["checklist.referral"]))
+    named = Answer(about="urgent.now")
+    replies = [{"text": cited.text, "custom": cited.payload()}, {"text": "term.lpt", "custom": named.payload()},
+               {"text": "(ref: def.contact_abuse)"}]
+    assert cited_ids(replies) == {"checklist.referral", "urgent.now"}
 
 
 def test_missing_checks_ids_messages_and_text(kb):
-    reply = f"{kb.messages['greet']}  (ref: checklist.referral)"
+    answer = Answer.plain(kb.messages["greet"]).with_parts(source("Source: x", ["checklist.referral"]))
+    reply = [{"text": answer.text, "custom": answer.payload()}]
     assert missing(Question("t", "q", ("checklist.referral", "message.greet")), reply, kb) == []
     assert missing(Question("t", "q", ("checklist.gp_involvement",)), reply, kb) == ["checklist.gp_involvement"]
     assert missing(Question("t", "q", ("message.thanks",)), reply, kb) == ["message.thanks"]
     assert missing(Question("t", "q", ("text:LLR familial",)), reply, kb) == []
+    assert missing(Question("t", "q", ("checklist.referral",)), [{"text": "(ref: checklist.referral)"}], kb) \
+        == ["checklist.referral"]
 
 
 def test_normalise_drops_entity_annotations():
@@ -132,7 +138,8 @@ def fake_webhook():
         body = await request.json()
         if body["message"] == "fail":
             return web.json_response({"error": "no"}, status=500)
-        return web.json_response([{"recipient_id": body["sender"], "text": "Source: x (ref: checklist.referral)"}])
+        answer = Answer.of(source("Source: x (ref: checklist.referral)", ["checklist.referral"]))
+        return web.json_response([{"recipient_id": body["sender"], "text": answer.text, "custom": answer.payload()}])
 
     loop = asyncio.new_event_loop()
     app = web.Application()

@@ -95,3 +95,19 @@ def test_another_rasa_version_is_refused_with_a_clear_message(monkeypatch):
     monkeypatch.setattr(rasa.version, "__version__", "3.7.0")
     problem = lean_rasa.version_problem()
     assert "3.6.21" in problem and "3.7.0" in problem
+
+
+def test_the_shell_prints_an_answers_text_and_buttons_not_its_parts(capsys, monkeypatch):
+    from rasa.core.channels import console
+
+    import production.lean_rasa as lean
+    from kb.parts import Answer
+    monkeypatch.setattr(console, "_print_bot_output", console._print_bot_output)  # undone after the test
+    lean._shell_shows_text_not_parts()
+    answer = Answer.plain("the answer")
+    console._print_bot_output({"text": answer.text, "custom": answer.payload(),
+                               "buttons": [{"title": "Next", "payload": "/next"}]})
+    shown = capsys.readouterr().out
+    assert "the answer" in shown and "Next" in shown and "parts" not in shown
+    console._print_bot_output({"custom": {"other": 1}})  # custom JSON alone is still shown
+    assert "other" in capsys.readouterr().out

@@ -69,8 +69,9 @@ def test_general_questions_are_not_emergencies(kb, message):
 def test_a_child_writing_also_gets_childline(kb):
     risk = assess_risk(kb, "my step dad hits me and i dont want to go home")
     assert risk.urgent and risk.child
-    texts = risk_messages(kb, risk)
-    assert texts[0].startswith("*" + kb.urgent.title) and "0800 1111" in texts[1]
+    answers = risk_messages(kb, risk)
+    assert answers[0].ids[0] == kb.urgent.id and answers[1].ids == [kb.child_guidance.id]
+    assert "0800 1111" in answers[1].text
 
 
 def test_the_urgent_phrases_are_a_safety_net_whatever_the_model_says(kb):

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import re
 import uuid
 
 import pytest
 
+from harness.questions import cited_ids
 from harness.servers import reply_text, running_assistant
 
 
@@ -31,7 +31,7 @@ def ask(assistant, message, sender=None):
 ])
 def test_answers_real_questions(assistant, question, ref):
     replies = ask(assistant, question)
-    assert f"{ref}" in reply_text(replies)
+    assert ref in cited_ids(replies)
 
 
 def test_checklist_comes_with_buttons_that_work(assistant):
@@ -45,8 +45,8 @@ def test_checklist_comes_with_buttons_that_work(assistant):
 
 def test_context_carries_across_turns(assistant):
     sender = uuid.uuid4().hex
-    assert "term.uava" in reply_text(ask(assistant, "who are UAVA?", sender))
-    assert "checklist.refer_to_uava" in reply_text(ask(assistant, "when should I refer to them?", sender))
+    assert "term.uava" in cited_ids(ask(assistant, "who are UAVA?", sender))
+    assert "checklist.refer_to_uava" in cited_ids(ask(assistant, "when should I refer to them?", sender))
     source = reply_text(ask(assistant, "where does that come from?", sender))
     assert "Key points: Equality and Diversity" in source
 
@@ -54,13 +54,13 @@ def test_context_carries_across_turns(assistant):
 def test_urgent_message_gets_emergency_guidance_first(assistant):
     replies = ask(assistant, "I think a child is in danger right now")
     assert "999" in replies[0]["text"]
-    assert "checklist.referral" in reply_text(replies)
+    assert "checklist.referral" in cited_ids(replies)
 
 
 def test_identifiers_get_a_reminder(assistant):
     replies = ask(assistant, "what goes in a referral for Jane Smith, 12 Narborough Road LE3 0BQ?")
     assert "identifiable" in replies[0]["text"]
-    assert "checklist.referral" in reply_text(replies)
+    assert "checklist.referral" in cited_ids(replies)
 
 
 def test_unknown_questions_get_an_honest_answer(assistant):
@@ -72,15 +72,15 @@ def test_a_subject_the_audit_does_not_cover_is_declined_with_the_closest_topics(
     replies = ask(assistant, "what are the signs a girl is at risk of female genital mutilation")
     text = reply_text(replies)
     assert "The audit's knowledge base doesn't cover female genital mutilation (FGM)." in text
-    assert "llrscb.proceduresonline.com" in text and "gap.fgm" in text
-    assert not re.search(r"ref: [^)]*(checklist|def|term)\.", text)
+    assert "llrscb.proceduresonline.com" in text and cited_ids(replies) == {"gap.fgm"}
     titles = [b["title"] for r in replies for b in r.get("buttons", [])]
     assert "Referrals" in titles
 
 
 def test_a_partly_covered_question_gets_the_covered_part_and_says_what_is_not(assistant):
-    text = reply_text(ask(assistant, "with fgm worries in the family, does every child go on the referral?"))
-    assert "doesn't cover female genital mutilation (FGM)" in text and "checklist.referral" in text
+    replies = ask(assistant, "with fgm worries in the family, does every child go on the referral?")
+    assert "doesn't cover female genital mutilation (FGM)" in reply_text(replies)
+    assert "checklist.referral" in cited_ids(replies)
 
 
 @pytest.mark.parametrize("body,content_type", [
@@ -110,13 +110,13 @@ def test_malformed_requests_get_a_clear_client_error(assistant, body, status, sa
     answered, text = assistant.post("/webhooks/rest/webhook", body)
     assert answered == status and says in json.loads(text)["error"]
     # and the server still answers afterwards
-    assert "checklist.referral" in reply_text(ask(assistant, "what must a referral include?"))
+    assert "checklist.referral" in cited_ids(ask(assistant, "what must a referral include?"))
 
 
 def test_surrogates_and_nul_in_a_message_are_dropped_and_it_is_answered(assistant):
     answered, text = assistant.post("/webhooks/rest/webhook",
                                     b'{"sender": "s1", "message": "what must a \\ud800referral include?\\u0000"}')
-    assert answered == 200 and "checklist.referral" in text
+    assert answered == 200 and "checklist.referral" in cited_ids(json.loads(text))
 
 
 def test_the_server_names_no_version_and_refuses_bodies_over_256_kB(assistant):
@@ -132,10 +132,10 @@ def test_a_typed_command_does_not_drive_the_dialogue(assistant):
     """A typed "/restart" would wipe the conversation; typed, it is text and the context stays."""
     typed, clicked = uuid.uuid4().hex, uuid.uuid4().hex
     for sender, button in ((typed, False), (clicked, True)):
-        assert "term.uava" in reply_text(ask(assistant, "who are UAVA?", sender))
+        assert "term.uava" in cited_ids(ask(assistant, "who are UAVA?", sender))
         assistant.ask(sender, "/restart", button=button)
-    assert "checklist.refer_to_uava" in reply_text(ask(assistant, "when should I refer to them?", typed))
-    assert "checklist.refer_to_uava" not in reply_text(ask(assistant, "when should I refer to them?", clicked))
+    assert "checklist.refer_to_uava" in cited_ids(ask(assistant, "when should I refer to them?", typed))
+    assert "checklist.refer_to_uava" not in cited_ids(ask(assistant, "when should I refer to them?", clicked))
 
 
 def test_a_sender_sending_too_fast_is_slowed_and_told_about_999(assistant):

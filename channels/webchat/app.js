@@ -1,7 +1,8 @@
 /* The web chat: posts to the assistant's REST webhook and shows the answers.
- * Answers are plain text with *bold*, numbered items ("1. ..." with indented "Why: ..." lines),
- * bullets ("- ...") and a last "Source: ..." line. They are turned into DOM nodes with textContent
- * only (never innerHTML), so nothing in a message can become markup. */
+ * Each answer comes as parts (custom.answer.parts: title, paragraph, heading, numbered and bullet
+ * items with their details, source; see kb/parts.py); a reply with text only is shown as lines.
+ * Parts become DOM nodes with textContent only (never innerHTML), so nothing in a message can become
+ * markup. */
 (function () {
   "use strict";
 
@@ -9,9 +10,6 @@
   var SENDER_KEY = "llr-webchat-sender";
   var FAILED = "Sorry, I couldn't reach the assistant just now. If a child is in immediate danger call 999. " +
     "Otherwise please check the LLR procedures: http://llrscb.proceduresonline.com/";
-  var NUMBERED = /^(\d{1,3})[.)]\s+(.*)$/;
-  var BULLET = /^[-\u2022]\s+(.*)$/;
-  var LABEL = /^([A-Z][\w ]{0,24}):\s/;
   var URL_RE = /https?:\/\/[^\s<>"]+/g;
 
   // --- conversation id: random, kept for this tab only --------------------------------------
@@ -76,42 +74,41 @@
     });
   }
 
-  function detail(line) {
+  function detail(found) {
     var node = el("span", "detail");
-    var match = LABEL.exec(line);
-    if (match) {
-      node.appendChild(el("span", "label", match[1] + ": "));
-      line = line.slice(match[0].length);
-    }
-    appendInline(node, line);
+    if (found.label) { node.appendChild(el("span", "label", found.label + ": ")); }
+    appendInline(node, String(found.text || ""));
     return node;
   }
 
-  // Lines into blocks: a paragraph, a list (ol/ul with items and their detail lines), or the source.
-  function render(text) {
+  function partsOf(reply) {
+    var answer = reply.custom && reply.custom.answer;
+    if (answer && Array.isArray(answer.parts)) { return answer.parts; }
+    return String(reply.text || "").split("\n").filter(function (line) { return line.trim(); })
+      .map(function (line) { return { kind: "paragraph", text: line }; });
+  }
+
+  // Parts into blocks: a paragraph (the title and source with their own class), or a list (ol/ul
+  // with items and their detail lines) for consecutive items of one kind.
+  function render(parts) {
     var fragment = document.createDocumentFragment();
     var list = null;
-    var item = null;
-    String(text || "").replace(/\r\n/g, "\n").split("\n").forEach(function (raw) {
-      var line = raw.trim();
-      if (!line) { return; }
-      var numbered = NUMBERED.exec(line);
-      var bullet = BULLET.exec(line);
-      if (/^\s/.test(raw) && item) {
-        item.appendChild(detail(line));
-      } else if (numbered || bullet) {
-        var tag = numbered ? "ol" : "ul";
+    parts.forEach(function (part) {
+      var kind = part.kind;
+      if (kind === "numbered" || kind === "bullet") {
+        var tag = kind === "numbered" ? "ol" : "ul";
         if (!list || list.tagName.toLowerCase() !== tag) {
           list = fragment.appendChild(el(tag));
-          if (numbered) { list.start = Number(numbered[1]); }
+          if (kind === "numbered") { list.start = Number(part.number); }
         }
-        item = list.appendChild(el("li"));
-        if (numbered) { item.value = Number(numbered[1]); }
-        appendInline(item.appendChild(el("span", "item-text")), numbered ? numbered[2] : bullet[1]);
+        var item = list.appendChild(el("li"));
+        if (kind === "numbered") { item.value = Number(part.number); }
+        appendInline(item.appendChild(el("span", "item-text")), String(part.text || ""));
+        (part.details || []).forEach(function (found) { item.appendChild(detail(found)); });
       } else {
-        list = item = null;
-        var paragraph = fragment.appendChild(el("p", line.indexOf("Source:") === 0 ? "source" : ""));
-        appendInline(paragraph, line);
+        list = null;
+        var className = kind === "source" || kind === "title" ? kind : "";
+        appendInline(fragment.appendChild(el("p", className)), String(part.text || ""));
       }
     });
     return fragment;
@@ -152,7 +149,7 @@
     if (!reply.text && !(reply.buttons && reply.buttons.length)) { return; }
     var node = el("div", "msg bot");
     node.appendChild(el("span", "visually-hidden", "Assistant: "));
-    node.appendChild(render(reply.text));
+    node.appendChild(render(partsOf(reply)));
     if (reply.buttons && reply.buttons.length) { node.appendChild(buttonGroup(reply.buttons)); }
     show(node);
   }
@@ -209,7 +206,7 @@
     });
   }
 
-  window.LLRChat = { render: render, ask: ask };
+  window.LLRChat = { render: render, partsOf: partsOf, ask: ask };
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
   } else {

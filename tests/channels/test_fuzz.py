@@ -148,8 +148,8 @@ def test_no_stack_trace_in_any_body(fuzzed):
 
 
 def test_the_server_answers_afterwards(fuzzed, assistant):
-    from harness.servers import reply_text
-    assert "checklist.referral" in reply_text(assistant.ask("after-fuzz", "what must a referral include?"))
+    from harness.questions import cited_ids
+    assert "checklist.referral" in cited_ids(assistant.ask("after-fuzz", "what must a referral include?"))
 
 
 def test_no_identifier_is_stored_or_logged(fuzzed, assistant):

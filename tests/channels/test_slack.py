@@ -14,6 +14,7 @@ from fakes import SLACK_SECRET, SLACK_TOKEN, post, slack_headers
 from channels import slack_blocks
 from channels.slack import RecentIds, SlackChannel, api_url
 from kb import get_knowledge
+from kb.parts import Answer, bullet, detail, numbered, source, title
 
 BOT_USER = "UBOT0001"
 _ts = itertools.count(1)
@@ -183,20 +184,23 @@ def test_url_verification_echoes_the_challenge(assistant):
 
 # --- rendering and settings, without a server -----------------------------------------------------
 def test_block_kit_escapes_and_links():
-    message = slack_blocks.message("*Title* <b>&\n1. See http://x.org/a?b=1&c=2.\n   Why: because\nSource: S (ref: r)",
-                                   [{"title": "Go", "payload": "/ask_plans"}])
+    answer = Answer.of(title("Title <b>&"), numbered(1, "See http://x.org/a?b=1&c=2.", detail("because", "Why")),
+                       source("Source: S (ref: r)", ["r"]))
+    message = slack_blocks.message(answer.text, list(answer.parts), [{"title": "Go", "payload": "/ask_plans"}])
     texts = [b["text"]["text"] for b in message["blocks"] if b["type"] == "section"]
-    assert texts[0] == "*Title* &lt;b&gt;&amp;"
+    assert texts[0] == "*Title &lt;b&gt;&amp;*"
     assert texts[1] == "*1.* See <http://x.org/a?b=1&amp;c=2|http://x.org/a?b=1&amp;c=2>.\n      _Why:_ because"
     assert message["blocks"][-1]["elements"][0]["value"] == "/ask_plans"
-    assert message["text"].startswith("*Title*")
+    assert message["text"].startswith("*Title <b>&*\n1. See")
 
 
 def test_bullets_share_a_section_and_limits_hold():
-    blocks = slack_blocks.text_blocks("*Links*\n- a http://a.org\n  purpose a\n- b\nSource: x")
+    answer = Answer.of(title("Links"), bullet("a http://a.org", detail("purpose a")), bullet("b"), source("Source: x"))
+    blocks = slack_blocks.text_blocks(answer.text, list(answer.parts))
     assert [b["type"] for b in blocks] == ["section", "section", "context"]
     assert blocks[1]["text"]["text"] == "• a <http://a.org|http://a.org>\n      purpose a\n• b"
-    many = slack_blocks.text_blocks("\n".join(f"{i}. item" for i in range(1, 80)))
+    many = Answer.of(*(numbered(i, "item") for i in range(1, 80)))
+    many = slack_blocks.text_blocks(many.text, list(many.parts))
     assert len(many) <= slack_blocks.MAX_BLOCKS
 
 

@@ -14,6 +14,7 @@ from fakes import APP_ID, APP_PASSWORD, KEY_ID, TENANT, FakeMicrosoft, post
 from channels import teams_cards
 from channels.teams import conversation_id, message_text
 from channels.teams_auth import KeyCache, KeysUnavailable
+from kb.parts import Answer
 
 BOT = {"id": f"28:{APP_ID}", "name": "Safeguarding guidance"}
 ISSUERS = {"botframework": "https://api.botframework.com",
@@ -209,7 +210,8 @@ def test_conversations_are_per_conversation_and_person():
 
 
 def test_one_line_answers_are_plain_markdown_with_links():
-    message = teams_cards.activity("See *the procedures*: http://llrscb.proceduresonline.com/.")
+    text = "See *the procedures*: http://llrscb.proceduresonline.com/."
+    message = teams_cards.activity(text, list(Answer.plain(text).parts))
     assert message == {"type": "message", "textFormat": "markdown",
                        "text": "See **the procedures**: [http://llrscb.proceduresonline.com/]"
                                "(http://llrscb.proceduresonline.com/)."}

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from harness.servers import reply_text
+from harness.questions import cited_ids, reply_text
 
 WEBHOOK = "/webhooks/rest/webhook"
 
@@ -26,7 +26,7 @@ def log_tails(topology, lines: int = 15) -> str:
 
 
 def ask_checked(endpoint, sender: str, message: str, expected: str, topology=None, timeout: float = 180) -> str:
-    """The reply text to `message`, which must contain `expected`; on failure the assertion says what
+    """The reply text to `message`, whose answer must cite the knowledge id `expected`; on failure the assertion says what
     the server answered (status, body, seconds taken) or that it did not answer, with the logs' tails."""
     start = time.monotonic()
     body = json.dumps({"sender": sender, "message": message}).encode()
@@ -37,7 +37,8 @@ def ask_checked(endpoint, sender: str, message: str, expected: str, topology=Non
                     f"{log_tails(topology)}")
     elapsed = time.monotonic() - start
     replies = json.loads(text) if status == 200 else []
-    answer = reply_text(replies) if isinstance(replies, list) else ""
-    assert status == 200 and expected in answer, (
+    replies = replies if isinstance(replies, list) else []
+    answer = reply_text(replies)
+    assert status == 200 and expected in cited_ids(replies), (
         f"{endpoint.rasa_url} answered {status} in {elapsed:.1f} s: {text[:500]}\n{log_tails(topology)}")
     return answer

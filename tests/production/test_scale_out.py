@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import sqlalchemy as sa
 
+from harness.questions import cited_ids
 from harness.servers import plain_sender, reply_text
 
 TURNS = [("who are UAVA?", "term.uava"),
@@ -49,5 +50,5 @@ def test_no_event_stored_twice(topology, engine):
 
 def test_nginx_spreads_requests_over_both_replicas(topology):
     sender = "nginx-" + uuid.uuid4().hex
-    assert "term.uava" in reply_text(topology.nginx.ask(sender, "who are UAVA?"))
-    assert "checklist.refer_to_uava" in reply_text(topology.nginx.ask(sender, "when should I refer to them?"))
+    assert "term.uava" in cited_ids(topology.nginx.ask(sender, "who are UAVA?"))
+    assert "checklist.refer_to_uava" in cited_ids(topology.nginx.ask(sender, "when should I refer to them?"))
