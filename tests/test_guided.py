@@ -219,7 +219,7 @@ def test_a_clear_yes_with_nothing_to_answer_says_so(kb):
 
 def test_gibberish_taken_for_a_flow_word_gets_an_honest_answer(kb):
     said = texts(run_on(ActionResume(), ranked("qwertyuiop zxcv", [("stop", 0.6), ("out_of_scope", 0.2)])))
-    assert kb.links["link.llr_procedures"].url in said or "closest" in said
+    assert kb.links["link.llr_procedures"].url in said  # a decline or the closest parts: the procedures either way
 
 
 def test_a_question_typed_as_a_comment_is_answered_too(kb):

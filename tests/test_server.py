@@ -65,7 +65,7 @@ def test_identifiers_get_a_reminder(assistant):
 
 def test_unknown_questions_get_an_honest_answer(assistant):
     text = reply_text(ask(assistant, "qwertyuiop zxcv"))
-    assert "llrscb.proceduresonline.com" in text or "closest" in text
+    assert "llrscb.proceduresonline.com" in text  # a decline or the closest parts: the procedures either way
 
 
 def test_a_subject_the_audit_does_not_cover_is_declined_with_the_closest_topics(assistant):
