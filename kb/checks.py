@@ -11,7 +11,7 @@ from kb.base import KnowledgeBase
 from kb.contacts import phone_problem
 from kb.problems import Problem
 from kb.schema import NESTED
-from kb.text import matches_ask, normalise
+from kb.text import matches_plain_words, normalise, plain_words
 
 
 def check_knowledge(kb: KnowledgeBase, contents: Dict[str, Dict[str, Any]], directory: Path) -> List[Problem]:
@@ -230,9 +230,10 @@ def _check_coverage(kb: KnowledgeBase) -> Iterable[Problem]:
     covered = [(name, t.id) for t in kb.terms.values() for name in t.names]
     covered += [(k, t.id) for t in kb.topics.values() for k in t.keywords]
     covered += [(term, d.id) for d in kb.definitions.values() for term in d.terms]
+    words = [plain_words(phrase) for phrase, _ in covered]  # once, not once per pattern
     for gap in kb.gaps.values():
         for ask in gap.asks:
-            clash = next(((phrase, owner) for phrase, owner in covered if matches_ask(ask, phrase)), None)
+            clash = next((pair for pair, said in zip(covered, words) if matches_plain_words(ask, said)), None)
             if clash:
                 yield Problem("coverage.yml", f"the pattern '{ask}' also matches '{clash[0]}', which "
                                               f"{clash[1]} answers. Make the pattern narrower (add a word with "

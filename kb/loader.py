@@ -25,7 +25,7 @@ EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+
 EXAMPLE_SOURCE = "source: {document: fsa_briefing, section: \"Key points: Referrals\"}"
 
 
-class _YamlLoader(yaml.SafeLoader):
+class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """Safe YAML, except that an impossible date (2026-13-01) stays text, so the checks can name the
     entry and field instead of the whole file failing to load."""
 

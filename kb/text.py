@@ -47,7 +47,11 @@ def ask_parts(ask: str) -> tuple:
 
 
 def matches_ask(ask: str, text: str) -> bool:
-    words = plain_words(text)
+    return matches_plain_words(ask, plain_words(text))
+
+
+def matches_plain_words(ask: str, words: str) -> bool:
+    """matches_ask for text already made plain_words (when one text meets many patterns)."""
     parts = ask_parts(ask)
     return bool(parts) and all(p.search(words) for p in parts)
 
