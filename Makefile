@@ -112,7 +112,7 @@ SERVER_TESTS := tests/test_server.py tests/test_guided_server.py tests/test_repo
 UNIT_TESTS := $(filter-out $(SERVER_TESTS),$(wildcard tests/test_*.py))
 
 test-unit: setup
-	$(PY) -m pytest $(UNIT_TESTS) -q -p no:warnings
+	$(PY) -m pytest $(UNIT_TESTS) -q -p no:warnings -p no:hypothesispytest -n auto
 
 test-server: train
 	$(PY) -m pytest $(SERVER_TESTS) -q -p no:warnings

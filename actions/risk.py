@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence, Tuple
 
-import yaml
+
+from kb import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 RISK_DATA = ROOT / "data" / "risk" / "examples.yml"
@@ -59,7 +60,7 @@ def _plain(example: str) -> str:
 def nlu_examples(folder: Path) -> Iterable[Tuple[str, str]]:
     """(intent, text) for every intent example under data/nlu/, entity annotations removed."""
     for path in sorted(folder.rglob("*.yml")):
-        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+        for block in (yamlio.load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
                 line = line.strip()
                 if "intent" in block and line.startswith("- "):
@@ -84,7 +85,7 @@ def knowledge_phrases(kb) -> List[str]:
 
 
 def load_training(risk_file: Path = RISK_DATA, nlu_folder: Optional[Path] = NLU_DATA, kb=None) -> TrainingSet:
-    data = yaml.safe_load(Path(risk_file).read_text(encoding="utf-8")) or {}
+    data = yamlio.load(Path(risk_file).read_text(encoding="utf-8")) or {}
     rows: List[Tuple[str, int, int]] = []
     positives = data.get("risk") or {}
     rows += [(str(t), 1, 1) for t in positives.get("child") or []]

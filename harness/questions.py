@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Set, Tuple, Union
 
-import yaml
+
+from kb import yamlio
 
 from kb.parts import ids_of
 
@@ -55,7 +56,7 @@ def _question(topic: str, item: Union[str, Dict[str, Any]], default_expect: Any)
 
 
 def load_questions(path: Path = E2E_QUESTIONS) -> List[Question]:
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    data = yamlio.load(Path(path).read_text(encoding="utf-8")) or {}
     topics = data.get("topics")
     if not isinstance(topics, dict) or not topics:
         raise ValueError(f"{path}: needs a 'topics' mapping")
@@ -130,7 +131,7 @@ def nlu_examples(paths: Iterable[Path]) -> Set[str]:
     """Every example in Rasa NLU YAML files, normalised."""
     examples = set()
     for path in paths:
-        for block in (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("nlu") or []:
+        for block in (yamlio.load(Path(path).read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
                 if line.strip().startswith("- "):
                     examples.add(normalise(line.strip()[2:]))

@@ -19,7 +19,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Set, Tuple
 
-import yaml
+
+from kb import yamlio
 
 from harness.questions import cited_ids, reply_text
 from kb.parts import about
@@ -45,7 +46,7 @@ class RealItem:
 
 def load_set(name: str, folder: Path = REAL_DIR) -> List[RealItem]:
     path = Path(folder) / f"{name}.yml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlio.load(path.read_text(encoding="utf-8")) or {}
     items = []
     for number, raw in enumerate(data.get("items") or [], start=1):
         if not isinstance(raw, dict) or not str(raw.get("text") or "").strip() or not raw.get("source"):
@@ -87,8 +88,10 @@ def near_copies(held_out: Iterable[str], training: Iterable[str], threshold: flo
         words = tuple(key.split())
         spread = max(1, int(len(words) * (1 - threshold)) + 1)
         candidates = (o for n in range(len(words) - spread, len(words) + spread + 1) for o in by_length.get(n, ()))
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(words)  # indexed once per held-out text, not once per candidate
         for other in candidates:
-            matcher = SequenceMatcher(None, words, other, autojunk=False)
+            matcher.set_seq1(other)
             if matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold \
                     and matcher.ratio() >= threshold:
                 found.append((text, trained[" ".join(other)]))

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 import yaml
 
 from kb import records as r
+from kb import yamlio
 from kb.problems import KnowledgeError, Problem
 from kb.schema import FILES, MESSAGE_KEYS, NESTED, Section
 
@@ -25,7 +26,7 @@ EMAIL_PATTERN = re.compile(r"^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+
 EXAMPLE_SOURCE = "source: {document: fsa_briefing, section: \"Key points: Referrals\"}"
 
 
-class _YamlLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
+class _YamlLoader(yamlio.SafeLoader):
     """Safe YAML, except that an impossible date (2026-13-01) stays text, so the checks can name the
     entry and field instead of the whole file failing to load."""
 

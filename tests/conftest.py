@@ -10,6 +10,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import production.lean_rasa  # noqa: E402
+
+# Tests import Rasa as the servers start it (production/lean_rasa.py): without TensorFlow, which
+# Rasa 3.6 would import for nothing here (4 s of every test run).
+production.lean_rasa.install()
+
 from kb import KNOWLEDGE_DIR, get_knowledge  # noqa: E402
 
 

@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+
+from kb import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 SPACY_MODEL = ROOT / ".spacy" / "en_safeguarding"
@@ -15,7 +16,7 @@ SPACY_MODEL = ROOT / ".spacy" / "en_safeguarding"
 
 def examples(path: Path):
     """(intent, example) pairs from one NLU file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = yamlio.load(path.read_text(encoding="utf-8")) or {}
     for block in data.get("nlu", []):
         if "intent" in block:
             for line in block["examples"].splitlines():
@@ -26,7 +27,7 @@ def examples(path: Path):
 
 def conversation_messages():
     for path in glob.glob(str(ROOT / "tests" / "conversations" / "*.yml")):
-        for story in yaml.safe_load(Path(path).read_text())["stories"]:
+        for story in yamlio.load(Path(path).read_text())["stories"]:
             for step in story["steps"]:
                 if "user" in step:
                     yield step["intent"], step["user"].strip()
@@ -34,7 +35,7 @@ def conversation_messages():
 
 TRAINING = [e for p in sorted((ROOT / "data" / "nlu").rglob("*.yml")) for e in examples(p)]
 HELD_OUT = list(examples(ROOT / "tests" / "nlu" / "test_nlu.yml"))
-DOMAIN_INTENTS = set(yaml.safe_load((ROOT / "domain.yml").read_text())["intents"])
+DOMAIN_INTENTS = set(yamlio.load((ROOT / "domain.yml").read_text())["intents"])
 
 
 def plain(example: str) -> str:

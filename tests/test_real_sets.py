@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from kb import yamlio
+
 from harness import real
 from harness.questions import E2E_QUESTIONS, load_questions
 
@@ -44,7 +46,7 @@ def test_no_training_example_is_a_copy_or_near_copy_of_a_real_wording():
 
 def test_the_long_harmless_benchmark_is_held_out_too():
     """benchmarks/risk/long_harmless.yml (ours) measures false emergencies on long messages: never trained on."""
-    texts = yaml.safe_load((ROOT / "benchmarks" / "risk" / "long_harmless.yml").read_text(encoding="utf-8"))["messages"]
+    texts = yamlio.load((ROOT / "benchmarks" / "risk" / "long_harmless.yml").read_text(encoding="utf-8"))["messages"]
     assert len(texts) >= 15 and all(len(t) > 150 for t in texts)
     assert real.near_copies(texts, training_texts()) == []
 

@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import yaml
+
+from kb import yamlio
 
 from actions import routing
 from actions.out_of_context import ANSWERING, question_action
@@ -19,7 +20,7 @@ import generate_rules  # noqa: E402
 
 def flow_intents() -> set:
     """Intents that the guided-flow rules route (what "yes" or "next" means depends on the flow)."""
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "guided.yml").read_text(encoding="utf-8"))["rules"]
+    rules = yamlio.load((ROOT / "data" / "rules" / "guided.yml").read_text(encoding="utf-8"))["rules"]
     found = set()
     for rule in rules:
         for step in rule.get("steps", []):
@@ -28,7 +29,7 @@ def flow_intents() -> set:
 
 
 def test_every_domain_intent_is_routed_once_or_is_a_flow_intent():
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = yamlio.load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     routed = [i for route in routing.all_routes(get_knowledge()) for i in route.intents]
     assert len(routed) == len(set(routed)), "an intent is in two routes"
     unrouted = set(domain["intents"]) - set(routed) - flow_intents()
@@ -38,11 +39,11 @@ def test_every_domain_intent_is_routed_once_or_is_a_flow_intent():
 
 def test_the_slots_the_actions_name_are_the_domains():
     from actions import slots
-    assert set(slots.ALL) == set(yaml.safe_load((ROOT / "domain.yml").read_text())["slots"])
+    assert set(slots.ALL) == set(yamlio.load((ROOT / "domain.yml").read_text())["slots"])
 
 
 def test_every_routed_action_exists_and_every_question_has_its_answering_action():
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    domain = yamlio.load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     kb = get_knowledge()
     assert {r.action for r in routing.all_routes(kb)} <= set(domain["actions"])
     for intent, action in routing.question_actions(kb).items():
@@ -63,8 +64,8 @@ def test_a_new_theme_and_a_new_form_need_no_hand_written_rule(monkeypatch):
     monkeypatch.setattr(routing, "theme_intents", lambda kb: ["ask_new_theme"])
     monkeypatch.setattr(generate_rules, "FORMS", ("self_check_form", "another_form"))
     routes = routing.all_routes(kb)
-    answers = yaml.safe_load(generate_rules.answers(routes))["rules"]
-    inside = yaml.safe_load(generate_rules.interruptions(routes))["rules"]
+    answers = yamlio.load(generate_rules.answers(routes))["rules"]
+    inside = yamlio.load(generate_rules.interruptions(routes))["rules"]
     assert [r["steps"][-1]["action"] for r in answers if "ask_new_theme" in str(r["steps"])] == [routing.THEME_ACTION]
     assert {r["condition"][0]["active_loop"] for r in inside if "ask_new_theme" in str(r["steps"])} == \
         {"self_check_form", "another_form"}
@@ -72,6 +73,6 @@ def test_a_new_theme_and_a_new_form_need_no_hand_written_rule(monkeypatch):
 
 def test_goodbye_inside_a_form_is_not_answered_there():
     """In the self-check, goodbye pauses the check (guided.yml) instead of being small talk."""
-    rules = yaml.safe_load((ROOT / "data" / "rules" / "generated" / "interruptions.yml").read_text())["rules"]
+    rules = yamlio.load((ROOT / "data" / "rules" / "generated" / "interruptions.yml").read_text())["rules"]
     assert not any("goodbye" in str(rule["steps"]) for rule in rules)
     assert "goodbye" in flow_intents()
