@@ -18,6 +18,8 @@ production.lean_rasa.install()
 
 from kb import KNOWLEDGE_DIR, get_knowledge  # noqa: E402
 
+pytest_plugins = ["tests.shared_server"]  # the one running assistant of the server and channel tests
+
 
 @pytest.fixture(scope="session")
 def kb():

@@ -7,20 +7,10 @@ import json
 import urllib.request
 import uuid
 
-import pytest
 
 from actions.learning import quiz_options
 from harness.questions import cited_ids
-from harness.servers import reply_text, running_assistant
-
-TOKEN = uuid.uuid4().hex
-
-
-@pytest.fixture(scope="module")
-def assistant():
-    with running_assistant(rasa_args=("--enable-api", "--auth-token", TOKEN)) as running:
-        yield running
-
+from harness.servers import reply_text
 
 class User:
     def __init__(self, assistant):
@@ -35,7 +25,7 @@ class User:
         return cited_ids(self.last)
 
     def stored(self) -> dict:
-        url = f"{self.assistant.rasa_url}/conversations/{self.sender}/tracker?token={TOKEN}"
+        url = f"{self.assistant.rasa_url}/conversations/{self.sender}/tracker?token={self.assistant.token}"
         with urllib.request.urlopen(url, timeout=30) as response:
             return json.loads(response.read().decode())
 

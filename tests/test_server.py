@@ -1,4 +1,5 @@
-"""The trained assistant answers real questions over real HTTP (REST channel), with its action server."""
+"""The trained assistant answers real questions over real HTTP (REST channel), with its action server
+(the shared `assistant`: tests/shared_server.py)."""
 from __future__ import annotations
 
 import json
@@ -7,13 +8,7 @@ import uuid
 import pytest
 
 from harness.questions import cited_ids
-from harness.servers import reply_text, running_assistant
-
-
-@pytest.fixture(scope="module")
-def assistant():
-    with running_assistant() as running:
-        yield running
+from harness.servers import reply_text
 
 
 def ask(assistant, message, sender=None):
@@ -146,19 +141,17 @@ def test_a_sender_sending_too_fast_is_slowed_and_told_about_999(assistant):
     assert ask(assistant, "whats LPT")  # others are answered
 
 
-def test_stored_conversation_keeps_no_identifiers():
-    """The store `make run` uses (endpoints.yml) redacts before storing; read it back over the API."""
+def test_stored_conversation_keeps_no_identifiers(assistant):
+    """The store `make run` uses redacts before storing; read it back over the API."""
     import urllib.request
-    token = uuid.uuid4().hex
-    with running_assistant(rasa_args=("--enable-api", "--auth-token", token)) as private:
-        sender = uuid.uuid4().hex
-        private.ask(sender, "Jane Smith, dob 03/04/2012, 12 Narborough Road LE3 0BQ, 07700 900123. What must the referral include?")
-        body = {"sender": sender, "message": "what is early help?",
-                "metadata": {"child": "Amira Khan", "dob": "01/02/2015", "note": "lives at 12 High Street LE1 5AA"}}
-        private.post("/webhooks/rest/webhook", json.dumps(body).encode())
-        url = f"{private.rasa_url}/conversations/{sender}/tracker?token={token}"
-        with urllib.request.urlopen(url, timeout=30) as response:
-            stored = response.read().decode()
+    sender = uuid.uuid4().hex
+    assistant.ask(sender, "Jane Smith, dob 03/04/2012, 12 Narborough Road LE3 0BQ, 07700 900123. What must the referral include?")
+    body = {"sender": sender, "message": "what is early help?",
+            "metadata": {"child": "Amira Khan", "dob": "01/02/2015", "note": "lives at 12 High Street LE1 5AA"}}
+    assistant.post("/webhooks/rest/webhook", json.dumps(body).encode())
+    url = f"{assistant.rasa_url}/conversations/{sender}/tracker?token={assistant.token}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        stored = response.read().decode()
     assert "checklist.referral" in stored  # the answer is there
     for identifier in ("Jane Smith", "03/04/2012", "Narborough", "LE3 0BQ", "07700 900123", "Amira Khan",
                        "01/02/2015", "High Street", "LE1 5AA"):
