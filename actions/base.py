@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import coverage
+from actions import kinds
 from actions.conversation import Turn
 from actions.knowledge import knowledge
 from actions.replies import Reply, utter
@@ -19,12 +20,11 @@ from kb.failures import failure_message
 logger = logging.getLogger(__name__)
 
 
-RATED_KINDS = ("checklist", "findings", "definition", "term", "links", "audit", "contacts", "search")
 
 
 def asks_for_feedback(reply: Reply, turn: Turn) -> bool:
     """'Was this helpful?' under answers from the knowledge base, not in the middle of a form."""
-    return bool(reply.entries) and reply.kind in RATED_KINDS and not turn.active_loop
+    return bool(reply.entries) and reply.kind in kinds.RATED and not turn.active_loop
 
 
 class KnowledgeAction(Action):
@@ -75,7 +75,7 @@ class KnowledgeAction(Action):
         if dict(turn.ranking).get(turn.intent, 1.0) < coverage.SURE_INTENT:
             return None
         answer = coverage.checked(kb, turn, self.answer(kb, turn)) if self.checks_coverage else None
-        return answer if answer and answer.kind == "checklist" and answer.entries else None
+        return answer if answer and answer.kind == kinds.CHECKLIST and answer.entries else None
 
     def answers_risk_in_full(self, turn: Turn) -> bool:
         """Outside guided flows the emergency guidance replaces the answer."""

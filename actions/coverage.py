@@ -17,6 +17,7 @@ import dataclasses
 from typing import List
 
 from actions import formatting
+from actions import kinds
 from actions.conversation import Turn
 from actions.knowledge import searcher
 from actions.replies import Reply, related_buttons
@@ -25,8 +26,6 @@ from kb import records as r
 from kb.parts import Answer, as_answer
 from kb.text import without_asks
 
-ANSWER_KINDS = ("checklist", "findings", "definition", "term", "links", "audit", "contacts")
-CHECKED_KINDS = ANSWER_KINDS + ("search", "not_covered")
 SUPPORT_SCORE = 0.12     # a search hit this good on one of the answer's entries supports it
 SUPPORT_HITS = 5
 SURE_INTENT = 0.8        # NLU this sure of a question intent, and no uncovered subject named: answer
@@ -60,7 +59,7 @@ def decline(kb: KnowledgeBase, gaps: List[r.Gap], topics: List[str] = ()) -> Rep
         answer = Answer.plain(f"{kb.messages['not_covered']} {kb.procedures_link.url}").with_lines(way_forward(kb))
         closest = list(topics)
     buttons = related_buttons(kb, list(dict.fromkeys(closest + list(kb.home_topics))))
-    return Reply([answer], buttons, None, "not_covered", [])
+    return Reply([answer], buttons, None, kinds.NOT_COVERED, [])
 
 
 def partly(kb: KnowledgeBase, gaps: List[r.Gap], answer: Reply) -> Reply:
@@ -116,7 +115,7 @@ def covered_part(kb: KnowledgeBase, turn: Turn, reply: Reply, gaps: List[r.Gap] 
 
 def supported(kb: KnowledgeBase, turn: Turn, reply: Reply) -> bool:
     """The question's own words point at the answer: by name, or by a search that finds it."""
-    if not reply.entries or reply.kind not in ("checklist", "definition", "term"):
+    if not reply.entries or reply.kind not in (kinds.CHECKLIST, kinds.DEFINITION, kinds.TERM):
         return True  # findings, links, the audit and contacts are lists, not a claim about the subject
     if covered_part(kb, turn, reply) or dict(turn.ranking).get(turn.intent, 1.0) >= SURE_INTENT:
         return True
@@ -131,11 +130,11 @@ def supported(kb: KnowledgeBase, turn: Turn, reply: Reply) -> bool:
 
 def checked(kb: KnowledgeBase, turn: Turn, reply: Reply) -> Reply:
     """The reply to send for a typed question, after checking that the knowledge base covers it."""
-    if not turn.typed or reply.kind not in CHECKED_KINDS:
+    if not turn.typed or reply.kind not in kinds.CHECKED:
         return reply
     gaps = kb.gaps_in(turn.text)
     procedure = kb.procedure_for(turn.text)
-    answered = reply.kind in ANSWER_KINDS and bool(reply.entries)
+    answered = reply.kind in kinds.ANSWERS and bool(reply.entries)
     if gaps:
         if answered and covered_part(kb, turn, reply, gaps):
             return partly(kb, gaps, reply)
@@ -144,7 +143,7 @@ def checked(kb: KnowledgeBase, turn: Turn, reply: Reply) -> Reply:
         return with_procedure(kb, procedure, reply if answered else procedure_answer(kb, procedure))
     if answered and not supported(kb, turn, reply):
         return decline(kb, [], _answer_topics(kb, reply))
-    if reply.kind in ("search", "not_covered") and way_forward(kb) not in as_answer(reply.texts[-1]).text:
+    if reply.kind in (kinds.SEARCH, kinds.NOT_COVERED) and way_forward(kb) not in as_answer(reply.texts[-1]).text:
         return with_last_line(reply, way_forward(kb))
     return reply
 
@@ -163,6 +162,6 @@ def procedure_answer(kb: KnowledgeBase, procedure: r.Procedure) -> Reply:
         elif kind == "finding":
             texts.append(formatting.findings(kb, "What the audit found", [entry]))
     topics = _answer_topics(kb, Reply([], entries=list(procedure.answer)))
-    return Reply(texts, related_buttons(kb, topics), topics[0] if topics else None, "checklist",
+    return Reply(texts, related_buttons(kb, topics), topics[0] if topics else None, kinds.CHECKLIST,
                  list(procedure.answer[:2]))
 

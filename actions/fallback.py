@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 
+from actions import kinds
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.coverage import decline, entry_topics, way_forward
@@ -32,4 +33,4 @@ class ActionSearchFallback(KnowledgeAction):
         answer = answer.with_parts(source_part(kb, [h.passage.source for h in hits], [h.passage.id for h in hits]))
         topics = entry_topics(kb, [h.passage.id for h in hits])
         return Reply([answer.with_lines(way_forward(kb))], related_buttons(kb, topics or list(kb.home_topics)),
-                     topics[0] if topics else None, "search", [h.passage.id for h in hits])
+                     topics[0] if topics else None, kinds.SEARCH, [h.passage.id for h in hits])

@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import slots as slot
 from actions import formatting
+from actions import kinds
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.out_of_context import answer_out_of_context
@@ -136,13 +137,13 @@ class PathSession:
                 return self.current(current)
             return Reply([kb.messages["learning_choose"]], path_buttons(kb))
         self.state = {"path": path.id, "step": 1, "question": 0, "score": 0, "awaiting": False}
-        return Reply([path.intro, step_text(kb, path, 1)], [NEXT_BUTTON], path.topic, "learning", [path.id])
+        return Reply([path.intro, step_text(kb, path, 1)], [NEXT_BUTTON], path.topic, kinds.LEARNING, [path.id])
 
     def current(self, path: r.LearningPath) -> Reply:
         if self.state.get("awaiting"):
             return self.ask(path)
         text = step_text(self.kb, path, self.state["step"])
-        return Reply([text], [NEXT_BUTTON], path.topic, "learning", [path.id])
+        return Reply([text], [NEXT_BUTTON], path.topic, kinds.LEARNING, [path.id])
 
     def advance(self, path: r.LearningPath) -> Reply:
         if self.state.get("awaiting"):
@@ -157,7 +158,7 @@ class PathSession:
         index = self.state["question"]
         options, _ = quiz_options(self.kb, path, path.quiz[index])
         return Reply([question_text(self.kb, path, index)], option_buttons(len(options)), path.topic,
-                     "learning", [path.id])
+                     kinds.LEARNING, [path.id])
 
     def mark(self, path: r.LearningPath, turn: Turn) -> Reply:
         kb = self.kb
@@ -179,11 +180,11 @@ class PathSession:
                           awaiting=index + 1 < len(path.quiz))
         if self.state["awaiting"]:
             following = self.ask(path)
-            return Reply([feedback] + following.texts, following.buttons, path.topic, "learning", [path.id])
+            return Reply([feedback] + following.texts, following.buttons, path.topic, kinds.LEARNING, [path.id])
         self.state["finished"] = True
         done = kb.messages["learning_finished"].format(title=path.title, score=self.state["score"],
                                                        total=len(path.quiz))
-        return Reply([feedback, done], path_buttons(kb, exclude=path.id), path.topic, "learning", [path.id])
+        return Reply([feedback, done], path_buttons(kb, exclude=path.id), path.topic, kinds.LEARNING, [path.id])
 
 
 class ActionLearning(KnowledgeAction):

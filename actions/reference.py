@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 
 from actions import slots as slot
 from actions import areas, coverage, formatting
+from actions import kinds
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.coverage import decline
@@ -42,7 +43,7 @@ class ActionDefine(KnowledgeAction):
             return decline(kb, [], ["definitions"])
         others = [entry_button(d.title.split(" (")[0], "ask_definition", d.id)
                   for d in kb.definitions.values() if d not in entries][:3]
-        return Reply([formatting.definition(kb, e) for e in entries], others, "definitions", "definition",
+        return Reply([formatting.definition(kb, e) for e in entries], others, "definitions", kinds.DEFINITION,
                      [e.id for e in entries])
 
 
@@ -64,7 +65,7 @@ def part_reply(kb: KnowledgeBase, definition, part) -> Reply:
         see_also = kb.definitions[part.see_also]
         buttons.append(entry_button(see_also.title.split(" (")[0], "ask_definition", see_also.id))
     ids = [definition.id] + ([part.see_also] if part.see_also else [])
-    return Reply([formatting.definition_part(kb, definition, part)], buttons, "definitions", "definition", ids)
+    return Reply([formatting.definition_part(kb, definition, part)], buttons, "definitions", kinds.DEFINITION, ids)
 
 
 class ActionGlossary(KnowledgeAction):
@@ -90,7 +91,7 @@ class ActionGlossary(KnowledgeAction):
         checklists = kb.checklists_for(topic) if topic and turn.asks_what_to_do and not turn.asks_what_is else []
         texts += [formatting.checklist(kb, c) for c in checklists[:1]]
         entries += [c.id for c in checklists[:1]]
-        return Reply(texts, related_buttons(kb, term.topics), topic, "term", entries, term.id)
+        return Reply(texts, related_buttons(kb, term.topics), topic, kinds.TERM, entries, term.id)
 
 
 class ActionLinks(KnowledgeAction):
@@ -101,7 +102,7 @@ class ActionLinks(KnowledgeAction):
         rest = [l for l in kb.links.values() if l not in wanted]
         chosen = wanted + rest
         return Reply([formatting.links(kb, chosen)], related_buttons(kb, kb.choices.related_to_links),
-                     "links", "links", [l.id for l in chosen])
+                     "links", kinds.LINKS, [l.id for l in chosen])
 
 
 class ActionAudit(KnowledgeAction):
@@ -111,16 +112,16 @@ class ActionAudit(KnowledgeAction):
         named = [a for a in kb.agencies.values() if a.term in {t.id for t in turn.mentioned_terms(kb)}]
         if named:
             text = formatting.agencies(kb, named)
-            return Reply([text], related_buttons(kb, kb.choices.related_to_an_agency), "audit", "audit",
+            return Reply([text], related_buttons(kb, kb.choices.related_to_an_agency), "audit", kinds.AUDIT,
                          [a.id for a in named])
         if any(word in turn.text.lower() for word in AGENCY_WORDS):
             agencies = list(kb.agencies.values())
             return Reply([formatting.agencies(kb, agencies)], related_buttons(kb, kb.choices.related_to_agencies),
-                         "audit", "audit", [a.id for a in agencies])
+                         "audit", kinds.AUDIT, [a.id for a in agencies])
         hits = [h for h in searcher().search(turn.text, limit=6, min_score=0.15) if h.passage.kind == "audit_fact"]
         facts = [kb.audit_facts[h.passage.id] for h in hits[:3]] or list(kb.audit_facts.values())
         return Reply([formatting.audit_facts(kb, facts)], related_buttons(kb, kb.choices.related_to_audit),
-                     "audit", "audit", [f.id for f in facts])
+                     "audit", kinds.AUDIT, [f.id for f in facts])
 
 
 class ActionContacts(KnowledgeAction):
@@ -213,7 +214,7 @@ def contacts_reply(kb: KnowledgeBase, area: Optional[str], services: List[str], 
     events = [SlotSet(slot.CONTACT_REQUEST, None)] + ([SlotSet(slot.AREA, remember)] if remember else [])
     buttons = area_buttons(kb, exclude=(area,), not_sure=False) if area in r.LOCAL_AREAS else []
     buttons = related_buttons(kb, kb.choices.related_to_contacts, buttons)
-    return Reply([text], buttons, None, "contacts", [c.id for c in found], events=events)
+    return Reply([text], buttons, None, kinds.CONTACTS, [c.id for c in found], events=events)
 
 
 def not_sure_reply(kb: KnowledgeBase, services: List[str]) -> Reply:
@@ -235,7 +236,7 @@ def not_sure_reply(kb: KnowledgeBase, services: List[str]) -> Reply:
     replies = [contacts_reply(kb, a.area, wanted) for a in local]
     texts = [Answer(tuple(parts))] + [t for reply in replies for t in reply.texts]
     entries = [a.id for a in shown] + [e for reply in replies for e in reply.entries]
-    return Reply(texts, area_buttons(kb, not_sure=False), None, "contacts", entries,
+    return Reply(texts, area_buttons(kb, not_sure=False), None, kinds.CONTACTS, entries,
                  events=[SlotSet(slot.CONTACT_REQUEST, None)])
 
 

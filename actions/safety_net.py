@@ -7,6 +7,7 @@ import re
 from typing import Dict, List, Optional, Tuple, Union
 
 from actions import areas
+from actions import kinds
 from actions.formatting import checklist, child_guidance, urgent_guidance
 from actions.replies import Reply, related_buttons
 from actions.risk import NO_RISK, Risk, detector
@@ -90,10 +91,10 @@ def urgent_reply(kb: KnowledgeBase, risk: Risk, answer: Optional[Reply] = None, 
     buttons = related_buttons(kb, [then.topic, *kb.choices.related_to_urgent])
     guidance = urgent_guidance(kb, area=area)
     if risk.child and kb.child_guidance:
-        return Reply([guidance, child_guidance(kb)], buttons, then.topic, "urgent",
+        return Reply([guidance, child_guidance(kb)], buttons, then.topic, kinds.URGENT,
                      [kb.urgent.id, kb.child_guidance.id])
     if answer is not None:
         return Reply([guidance] + list(answer.texts), answer.buttons, answer.topic, answer.kind,
                      [kb.urgent.id] + list(answer.entries), answer.term, answer.events)
-    return Reply([guidance, checklist(kb, then)], buttons, then.topic, "checklist",
+    return Reply([guidance, checklist(kb, then)], buttons, then.topic, kinds.CHECKLIST,
                  [kb.urgent.id, then.id])

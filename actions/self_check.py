@@ -18,6 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import slots as slot
 from actions import formatting
+from actions import kinds
 from actions.base import KnowledgeAction
 from actions.conversation import Turn, latest_user_key
 from actions.knowledge import knowledge
@@ -129,7 +130,7 @@ class ActionCheckSummary(Action):
             return []
         utter(dispatcher, summary_text(kb, checklist, answers))
         return [SlotSet(slot.ACTIVITY, None), SlotSet(slot.CHECK_REPLY, None), SlotSet(slot.LAST_TOPIC, checklist.topic),
-                SlotSet(slot.LAST_KIND, "checklist"), SlotSet(slot.LAST_ENTRIES, [checklist.id])]
+                SlotSet(slot.LAST_KIND, kinds.CHECKLIST), SlotSet(slot.LAST_ENTRIES, [checklist.id])]
 
 
 def summary_text(kb: KnowledgeBase, checklist: r.Checklist, answers: List[str]) -> Answer:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import List, Optional
 
 from actions import formatting
+from actions import kinds
 from actions.base import KnowledgeAction
 from actions.conversation import Turn
 from actions.coverage import decline
@@ -53,7 +54,7 @@ def findings_reply(kb: KnowledgeBase, topic: r.Topic) -> Reply:
     entries = kb.findings_for(topic.id)
     text = formatting.findings(kb, f"{topic.title}: what the audit found", entries)
     first = [{"title": "Checklist", "payload": f"/{topic.intent}"}] if topic.intent and topic.checklists else []
-    return Reply([text], related_buttons(kb, topic.related, first), topic.id, "findings",
+    return Reply([text], related_buttons(kb, topic.related, first), topic.id, kinds.FINDINGS,
                  [f.id for f in entries])
 
 
@@ -61,7 +62,7 @@ def overview_reply(kb: KnowledgeBase) -> Reply:
     conclusions = kb.findings_for_kind("conclusion")
     text = formatting.findings(kb, "The audit's overall conclusions", conclusions)
     topics = [t.id for t in kb.topics.values() if t.checklists][:4]
-    return Reply([text], related_buttons(kb, topics), None, "findings", [f.id for f in conclusions])
+    return Reply([text], related_buttons(kb, topics), None, kinds.FINDINGS, [f.id for f in conclusions])
 
 
 class ActionAnswerTopic(KnowledgeAction):
@@ -73,7 +74,7 @@ class ActionAnswerTopic(KnowledgeAction):
         topic = topic_for_question(kb, turn)
         if topic is None:
             return decline(kb, [])
-        if turn.asks_for_findings or (turn.is_follow_up and turn.last_kind == "findings"):
+        if turn.asks_for_findings or (turn.is_follow_up and turn.last_kind == kinds.FINDINGS):
             return findings_reply(kb, topic)
         texts: List[str] = [formatting.checklist(kb, c) for c in kb.checklists_for(topic.id)]
         if not texts:
@@ -84,7 +85,7 @@ class ActionAnswerTopic(KnowledgeAction):
         terms = named if turn.asks_what_is else []
         term_ids = [t.id for t in terms]
         # the term named is what "them" means next ("who are UAVA?", then "when should I refer to them?")
-        return Reply([formatting.term(kb, t) for t in terms] + texts, buttons, topic.id, "checklist",
+        return Reply([formatting.term(kb, t) for t in terms] + texts, buttons, topic.id, kinds.CHECKLIST,
                      term_ids + list(topic.checklists), named[0].id if named else None)
 
 
