@@ -151,7 +151,7 @@ def _spawn(command: List[str], env: dict, log: Path) -> subprocess.Popen:
 def _endpoints_for(actions_port: int, folder: Path, tracker_store: Optional[dict] = None) -> Path:
     """The project's endpoints.yml (its stores, unless `tracker_store` replaces them), pointed at this
     action server, which runs without the shared secret."""
-    from production.local_run import write_endpoints
+    from harness.local_run import write_endpoints
     return write_endpoints(ROOT / "endpoints.yml", folder / f"endpoints-{actions_port}.yml", actions_port,
                            secret=False, tracker_store=tracker_store)
 

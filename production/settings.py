@@ -86,7 +86,7 @@ def secret_problems(settings: Dict[str, str]) -> List[str]:
     for name in SECRETS:
         value = settings.get(name, "")
         if name in OPTIONAL_SECRETS and not value.strip():
-            continue  # without either, RASA_ENABLE_API=true is refused by production.topology
+            continue  # without either, RASA_ENABLE_API=true is refused by harness.topology
         problem = check_secret(name, value)
         if problem:
             problems.append(problem)

@@ -18,10 +18,10 @@ mkdir -p var results/run
 secret_file=var/action_server.secret
 [ -s "$secret_file" ] || $PY -c "import secrets; print(secrets.token_urlsafe(32))" > "$secret_file"
 export ACTION_SERVER_SECRET=${ACTION_SERVER_SECRET:-$(cat "$secret_file")}
-$PY -m production.local_run check-secret ACTION_SERVER_SECRET || exit 1
+$PY -m harness.local_run check-secret ACTION_SERVER_SECRET || exit 1
 
 for port in "$ACTIONS_PORT" "$RASA_PORT"; do
-  $PY -m production.local_run port-free "$HOST" "$port" || exit 1
+  $PY -m harness.local_run port-free "$HOST" "$port" || exit 1
 done
 
 # The action server, restarted with a growing pause (at most 30 s) whenever it stops.
@@ -53,7 +53,7 @@ done
 # file (embedded, redacted, read by `make report`), or only in memory with CONVERSATIONS_DB= (empty).
 CONVERSATIONS_DB=${CONVERSATIONS_DB-var/conversations.db}
 ENDPOINTS=results/run/endpoints.yml
-$PY -m production.local_run endpoints endpoints.yml "$ENDPOINTS" "$ACTIONS_PORT" "$CONVERSATIONS_DB" || exit 1
+$PY -m harness.local_run endpoints endpoints.yml "$ENDPOINTS" "$ACTIONS_PORT" "$CONVERSATIONS_DB" || exit 1
 [ -n "$CONVERSATIONS_DB" ] && echo "Conversations are stored, without identifiers, in $CONVERSATIONS_DB"
 
 if [ "${1:-}" = "shell" ]; then

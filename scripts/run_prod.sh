@@ -23,6 +23,6 @@ while IFS='=' read -r key value; do
 done < "$ENV_FILE"
 
 # Refuse placeholder or short secrets before anything is installed or started.
-"${VENV:-.venv}/bin/python" -m production.topology check
+"${VENV:-.venv}/bin/python" -m harness.topology check
 bash scripts/install_prod_services.sh
-exec "${VENV:-.venv}/bin/python" -m production.topology up
+exec "${VENV:-.venv}/bin/python" -m harness.topology up

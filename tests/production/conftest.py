@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from harness.servers import free_port
 from production import settings as production_settings
-from production.topology import ROOT, Topology, install_services
+from harness.topology import ROOT, Topology, install_services
 from prod_checks import ask_checked  # noqa: E402 (tests/production is on sys.path, as tests/channels' fakes)
 
 MODEL = ROOT / "models" / "assistant.tar.gz"

@@ -1,5 +1,5 @@
 """Parts of the topology killed mid-run: the supervisor starts them again, nginx routes around a dead
-replica meanwhile (no question fails), context is kept. And `python -m production.topology up` as
+replica meanwhile (no question fails), context is kept. And `python -m harness.topology up` as
 an operator runs it: no secret on any command line, a killed replica does not take the rest down,
 and two signals in a row (SIGTERM then SIGINT) leave no process of it behind."""
 from __future__ import annotations
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from harness import procs
 from harness.servers import free_port, plain_sender
 from prod_checks import ask_checked, log_tails
-from production.topology import PYTHON, ROOT
+from harness.topology import PYTHON, ROOT
 
 
 def _wait_for(condition, timeout: float, what: str, topology=None):
@@ -105,7 +105,7 @@ def test_topology_process_hides_secrets_survives_a_kill_and_stops_on_two_signals
     run_dir = tmp_path / "run"
     env = {k: v for k, v in os.environ.items() if k not in values}
     env.update(PYTHONPATH=str(ROOT), PRODUCTION_ENV_FILE=str(env_file))
-    process = subprocess.Popen([PYTHON, "-m", "production.topology", "up", "--run-dir", str(run_dir)], cwd=ROOT,
+    process = subprocess.Popen([PYTHON, "-m", "harness.topology", "up", "--run-dir", str(run_dir)], cwd=ROOT,
                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)
     seen = set()
@@ -126,7 +126,7 @@ def test_topology_process_hides_secrets_survives_a_kill_and_stops_on_two_signals
         assert _status(f"{replica}/status?token={values['RASA_AUTH_TOKEN']}") == 200
 
         # 2. a replica killed: the topology stays up and starts it again
-        rasa = [pid for pid in procs.children(process.pid) if "rasa-run" in _cmdlines().get(pid, "")]
+        rasa = [pid for pid in procs.children(process.pid) if "production.rasa_run" in _cmdlines().get(pid, "")]
         assert len(rasa) == 1
         os.kill(rasa[0], signal.SIGKILL)
         log = run_dir / "topology.log"

@@ -10,7 +10,7 @@ import uuid
 import sqlalchemy as sa
 
 from harness.servers import plain_sender
-from production.topology import ROOT
+from harness.topology import ROOT
 
 IDENTIFIERS = ["Jane Smith", "Kyle Robinson", "12/03/2015", "14 Narborough Road", "LE3 0BQ",
                "07700 900123", "0116 496 0123", "jane.smith@example.com", "943 476 5919"]

@@ -14,8 +14,8 @@ import pytest
 from harness.questions import cited_ids
 from harness.servers import reply_text
 from production.settings import EXAMPLE_FILE, check_secret, read_env_file, secret_problems
-from production.topology import (ROOT, ConfigurationError, Topology, install_services, rasa_api_args,
-                                 rasa_secret_args)
+from harness.topology import ROOT, Topology, install_services
+from production.rasa_run import ConfigurationError, rasa_api_args, rasa_secret_args
 
 
 def redis_cli(settings, *args: str) -> str:
@@ -53,7 +53,7 @@ def test_api_needs_authentication_and_cors_needs_origins():
     with pytest.raises(ConfigurationError):
         rasa_api_args({"RASA_ENABLE_API": "true"})
     # the token / JWT secret is never a `rasa run` argument on the command line: the replica's
-    # wrapper (python -m production.topology rasa-run) adds it from its environment
+    # wrapper (python -m production.rasa_run) adds it from its environment
     assert rasa_api_args({"RASA_ENABLE_API": "true", "RASA_AUTH_TOKEN": "t"}) == ["--enable-api"]
     assert rasa_api_args({"RASA_ENABLE_API": "true", "RASA_JWT_SECRET": "j"}) == \
         ["--enable-api", "--jwt-method", "HS256"]
@@ -153,7 +153,7 @@ def test_topology_refuses_to_start_with_a_placeholder_secret(tmp_path):
     env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
     env = {k: v for k, v in os.environ.items() if k not in values}
     env.update(PYTHONPATH=str(ROOT), PRODUCTION_ENV_FILE=str(env_file))
-    result = subprocess.run([sys.executable, "-m", "production.topology", "up", "--run-dir", str(tmp_path / "run")],
+    result = subprocess.run([sys.executable, "-m", "harness.topology", "up", "--run-dir", str(tmp_path / "run")],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2, (result.returncode, result.stderr[-1000:])
     lines = result.stderr.strip().splitlines()

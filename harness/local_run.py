@@ -1,9 +1,9 @@
 """`make run`'s start-up checks and endpoints (scripts/run.sh), each a subcommand that exits 1 with
 one clear line on a problem:
 
-    python -m production.local_run check-secret ACTION_SERVER_SECRET
-    python -m production.local_run port-free 127.0.0.1 5055
-    python -m production.local_run endpoints endpoints.yml results/run/endpoints.yml 5055 var/conversations.db
+    python -m harness.local_run check-secret ACTION_SERVER_SECRET
+    python -m harness.local_run port-free 127.0.0.1 5055
+    python -m harness.local_run endpoints endpoints.yml results/run/endpoints.yml 5055 var/conversations.db
 
 The endpoints written call the action server at its port with the shared secret (as ${VAR}: the
 value stays in the environment) and keep conversations in the redacting SQL store on a local SQLite

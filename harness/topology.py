@@ -1,9 +1,11 @@
 """The production topology on this machine: PostgreSQL and Redis (scripts/install_prod_services.sh),
 the action server, N Rasa replicas and nginx in front. Used by scripts/run_prod.sh and the tests.
 
-    python -m production.topology up [--run-dir DIR]   # start everything, wait until it answers, stay in front
-    python -m production.topology check               # only check the settings (secrets, API, CORS)
-    python -m production.topology rasa-run ARGS...     # `rasa run ARGS` with the API secrets from the environment
+    python -m harness.topology up [--run-dir DIR]   # start everything, wait until it answers, stay in front
+    python -m harness.topology check               # only check the settings (secrets, API, CORS)
+
+Each replica runs `python -m production.rasa_run ARGS` (`rasa run ARGS` with the API secrets from its
+environment), the same entry point the containers use.
 
 While it runs, a part that stops (a replica, the action server, nginx) is started again after a
 back-off that doubles from 1 s up to 60 s (reset once the part has run for 2 minutes); nginx sends
@@ -13,7 +15,7 @@ Redis are system services (started by scripts/install_prod_services.sh) and are 
 
 No secret is put on a command line (`ps` shows command lines to every local user): the replicas read
 the database, Redis and action-server secrets from deploy/endpoints.prod.yml's ${VARS}, and the HTTP
-API's token or JWT secret from the environment through `rasa-run`.
+API's token or JWT secret from the environment through production/rasa_run.py.
 """
 from __future__ import annotations
 
@@ -27,11 +29,12 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, TextIO
+from typing import Dict, List, Optional, TextIO
 
 from harness import procs
 from harness.servers import Assistant, wait_until_up
-from production import lean_rasa, settings as production_settings
+from production import settings as production_settings
+from production.rasa_run import ConfigurationError, rasa_api_args
 
 ROOT = production_settings.ROOT
 DEPLOY = ROOT / "deploy"
@@ -46,56 +49,10 @@ NOT_FOR_ACTIONS = ("DB_PASSWORD", "REDIS_PASSWORD", "RASA_AUTH_TOKEN", "RASA_JWT
 NOT_FOR_NGINX = production_settings.SECRETS
 
 
-class ConfigurationError(RuntimeError):
-    pass
-
-
 def install_services(settings: Dict[str, str]) -> subprocess.CompletedProcess:
     """Install (if needed) and start PostgreSQL and Redis; exit code 3 = cannot be installed."""
     return subprocess.run(["bash", str(ROOT / "scripts" / "install_prod_services.sh")], env=_env(settings),
                           capture_output=True, text=True, timeout=900)
-
-
-def _api_enabled(settings: Mapping[str, str]) -> bool:
-    return settings.get("RASA_ENABLE_API", "false").lower() == "true"
-
-
-def rasa_api_args(settings: Dict[str, str]) -> List[str]:
-    """`rasa run` flags for the HTTP API (off unless enabled, then authenticated) and CORS. The token
-    or JWT secret itself is not among them: `rasa-run` adds it from the environment."""
-    args: List[str] = []
-    if _api_enabled(settings):
-        if settings.get("RASA_AUTH_TOKEN"):
-            args += ["--enable-api"]
-        elif settings.get("RASA_JWT_SECRET"):
-            args += ["--enable-api", "--jwt-method", settings.get("RASA_JWT_METHOD", "HS256")]
-        else:
-            raise ConfigurationError("RASA_ENABLE_API=true needs RASA_AUTH_TOKEN or RASA_JWT_SECRET")
-    origins = settings.get("RASA_CORS_ORIGINS", "").replace(",", " ").split()
-    if "*" in origins:
-        raise ConfigurationError("RASA_CORS_ORIGINS must list origins, not '*'")
-    if origins:
-        args += ["--cors", *origins]
-    return args
-
-
-def rasa_secret_args(environ: Mapping[str, str]) -> List[str]:
-    """The API's secret flags, built inside the replica from its environment (never on its command line)."""
-    if not _api_enabled(environ):
-        return []
-    if environ.get("RASA_AUTH_TOKEN"):
-        return ["--auth-token", environ["RASA_AUTH_TOKEN"]]
-    if environ.get("RASA_JWT_SECRET"):
-        return ["--jwt-secret", environ["RASA_JWT_SECRET"]]
-    return []
-
-
-def rasa_run(args: List[str]) -> int:
-    """`rasa run ARGS` plus the secret flags: they are added to sys.argv in this process, after exec,
-    so /proc/<pid>/cmdline (what `ps` shows) holds only ARGS."""
-    sys.argv = ["rasa", "run", *args, *rasa_secret_args(os.environ)]
-    lean_rasa.main()  # Rasa's command line, without TensorFlow unless the model needs it
-    return 0
 
 
 def check_settings(settings: Dict[str, str]) -> List[str]:
@@ -184,7 +141,7 @@ class Topology:
 
     def replica_command(self, index: int) -> List[str]:
         model = self.settings.get("RASA_MODEL", str(ROOT / "models" / "assistant.tar.gz"))
-        return [PYTHON, "-m", "production.topology", "rasa-run", "--model", model, "-i", "127.0.0.1",
+        return [PYTHON, "-m", "production.rasa_run", "--model", model, "-i", "127.0.0.1",
                 "--port", str(self.ports[index]),
                 "--endpoints", str(DEPLOY / "endpoints.prod.yml"),
                 "--credentials", str(DEPLOY / "credentials.prod.yml"),
@@ -397,8 +354,6 @@ def _log_tails(run_dir: Path, lines: int = 8) -> str:
 
 def main(argv: Optional[List[str]] = None) -> int:
     argv = argv if argv is not None else sys.argv[1:]
-    if argv[:1] == ["rasa-run"]:
-        return rasa_run(argv[1:])
     if argv[:1] not in (["up"], ["check"]):
         print(__doc__)
         return 2
