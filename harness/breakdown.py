@@ -67,19 +67,21 @@ async def _action_calls(session, rasa_url: str, actions_url: str, questions: Lis
     return bodies
 
 
-async def _breakdown(rasa_url: str, actions_url: str, questions: List[Question], rounds: int) -> Dict[str, object]:
+async def _breakdown(rasa_url: str, actions_url: str, questions: List[Question], rounds: int,
+                     secret: str) -> Dict[str, object]:
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
         bodies = await _action_calls(session, rasa_url, actions_url, questions)
         nlu, fresh, kept, lean = [], [], [], []
-        url = f"{actions_url}/webhook"
+        url, sent = f"{actions_url}/webhook", {"X-Action-Secret": secret}  # as Rasa calls it
         for _ in range(rounds):
             for question in questions:
                 nlu.append(await _timed(session, "POST", f"{rasa_url}/model/parse", json={"text": question.ask}))
             for body in bodies:
                 async with aiohttp.ClientSession() as new_session:  # what Rasa 3.6 does per action call
-                    fresh.append(await _timed(new_session, "POST", url, json=body))
-                kept.append(await _timed(session, "POST", url, json=body))
-                lean.append(await _timed(session, "POST", url, json={k: v for k, v in body.items() if k != "domain"}))
+                    fresh.append(await _timed(new_session, "POST", url, json=body, headers=sent))
+                kept.append(await _timed(session, "POST", url, json=body, headers=sent))
+                lean.append(await _timed(session, "POST", url, headers=sent,
+                                         json={k: v for k, v in body.items() if k != "domain"}))
         sizes = [len(json.dumps(b)) for b in bodies] or [0]
         domain_sizes = [len(json.dumps(b.get("domain"))) for b in bodies] or [0]
         return {"nlu": latency_summary(nlu), "action_call": latency_summary(fresh),
@@ -89,5 +91,7 @@ async def _breakdown(rasa_url: str, actions_url: str, questions: List[Question],
                 "domain_kb": sum(domain_sizes) / len(domain_sizes) / 1024}
 
 
-def measure_breakdown(rasa_url: str, actions_url: str, questions: List[Question], rounds: int = ROUNDS) -> Dict[str, object]:
-    return asyncio.run(_breakdown(rasa_url, actions_url, questions, rounds))
+def measure_breakdown(rasa_url: str, actions_url: str, questions: List[Question], rounds: int = ROUNDS,
+                      secret: str = "") -> Dict[str, object]:
+    """`secret`: the action server's shared secret (the running assistant's `action_secret`)."""
+    return asyncio.run(_breakdown(rasa_url, actions_url, questions, rounds, secret))

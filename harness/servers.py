@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -67,6 +68,7 @@ class Assistant:
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
     started_in: float = 0.0
     ready_in: Dict[str, float] = field(default_factory=dict)  # seconds from launch until each answered
+    action_secret: str = ""  # what the action server wants in X-Action-Secret (Rasa sends it)
 
     @property
     def webhook(self) -> str:
@@ -99,6 +101,20 @@ def _python() -> str:
     return str(venv) if venv.exists() else sys.executable
 
 
+# The two servers' command lines, the same for every launcher: `make run` (harness/local_run.py), the
+# tests, `make evaluate` and `make bench` (running_assistant below) and the production topology
+# (harness/topology.py, whose replicas run production/rasa_run.py, the same lean start).
+def action_server_command(port: int) -> List[str]:
+    """The action server; it takes calls only with ACTION_SERVER_SECRET (production/action_server.py)."""
+    return [_python(), "-m", "production.action_server", "--actions", "actions", "--port", str(port)]
+
+
+def rasa_command(verb: str, model: Path, endpoints: Path, *args: str) -> List[str]:
+    """`rasa run` or `rasa shell` through the lean start-up (production/lean_rasa.py)."""
+    return [_python(), "-m", "production.lean_rasa", verb, "--model", str(model), "--endpoints", str(endpoints),
+            *args]
+
+
 @contextlib.contextmanager
 def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, extra_env: Optional[dict] = None,
                       log_dir: Optional[Path] = None, timeout: float = 240,
@@ -112,20 +128,19 @@ def running_assistant(model: Path = MODEL, endpoints: Optional[Path] = None, ext
     actions_port, rasa_port = free_port(), free_port()
     # Both servers on the loopback interface only (Rasa and rasa_sdk default to 0.0.0.0).
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", "RASA_TELEMETRY_ENABLED": "false",
-           "SANIC_HOST": "127.0.0.1", **(extra_env or {})}  # extra_env wins
+           "SANIC_HOST": "127.0.0.1", "ACTION_SERVER_SECRET": secrets.token_urlsafe(32),
+           **(extra_env or {})}  # extra_env wins
     log_dir = Path(log_dir or ROOT / "results" / "logs")
     log_dir.mkdir(parents=True, exist_ok=True)
     endpoints_file = endpoints or _endpoints_for(actions_port, log_dir, tracker_store)
-    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}")
+    assistant = Assistant(f"http://127.0.0.1:{rasa_port}", f"http://127.0.0.1:{actions_port}",
+                          action_secret=env["ACTION_SERVER_SECRET"])
     start = time.monotonic()
     try:
-        assistant.processes["actions"] = _spawn(
-            [_python(), "-m", "rasa_sdk", "--actions", "actions", "--port", str(actions_port)],
-            env, log_dir / "actions.log")
+        assistant.processes["actions"] = _spawn(action_server_command(actions_port), env, log_dir / "actions.log")
         assistant.processes["rasa"] = _spawn(
-            [_python(), "-m", "production.lean_rasa", "run", "--model", str(model), "--endpoints", str(endpoints_file),
-             "--credentials", str(credentials or ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-             "--port", str(rasa_port), *rasa_args],
+            rasa_command("run", model, endpoints_file, "--credentials", str(credentials or ROOT / "credentials.yml"),
+                         "--interface", "127.0.0.1", "--port", str(rasa_port), *rasa_args),
             env, log_dir / "rasa.log")
         wait_until_up(f"{assistant.actions_url}/health", assistant.processes["actions"], timeout)
         assistant.ready_in["actions"] = time.monotonic() - start
@@ -150,8 +165,8 @@ def _spawn(command: List[str], env: dict, log: Path) -> subprocess.Popen:
 
 def _endpoints_for(actions_port: int, folder: Path, tracker_store: Optional[dict] = None) -> Path:
     """The project's endpoints.yml (its stores, unless `tracker_store` replaces them), pointed at this
-    action server, which runs without the shared secret."""
+    action server with the shared secret, as `make run` writes it."""
     from harness.local_run import write_endpoints
     return write_endpoints(ROOT / "endpoints.yml", folder / f"endpoints-{actions_port}.yml", actions_port,
-                           secret=False, tracker_store=tracker_store)
+                           tracker_store=tracker_store)
 

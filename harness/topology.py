@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, TextIO
 
 from harness import procs
-from harness.servers import Assistant, wait_until_up
+from harness.servers import Assistant, action_server_command, wait_until_up
 from production import settings as production_settings
 from production.rasa_run import ConfigurationError, rasa_api_args
 
@@ -135,8 +135,8 @@ class Topology:
             return process
 
     def start_actions(self, timeout: float = 120) -> None:
-        process = self._spawn("actions", [PYTHON, "-m", "production.action_server", "--actions", "actions",
-                                          "--port", self.settings["ACTION_SERVER_PORT"]], NOT_FOR_ACTIONS)
+        process = self._spawn("actions", action_server_command(int(self.settings["ACTION_SERVER_PORT"])),
+                              NOT_FOR_ACTIONS)
         wait_until_up(f"{self.actions_url}/health", process, timeout)
 
     def replica_command(self, index: int) -> List[str]:

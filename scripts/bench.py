@@ -149,7 +149,8 @@ def measure(name: str, model: Path, questions: List[Question], kb, settings: dic
                                           turns_per_conversation=max(len(q.script) for q in guided))
         result["memory"] = {p: memory_mb(assistant.pid(p)) for p in ("rasa", "actions")}
         if breakdown:
-            result["breakdown"] = measure_breakdown(assistant.rasa_url, assistant.actions_url, questions)
+            result["breakdown"] = measure_breakdown(assistant.rasa_url, assistant.actions_url, questions,
+                                                    secret=assistant.action_secret)
     return result
 
 
