@@ -39,12 +39,13 @@ help:
 	@echo "make teams-package  the Teams app zip (MICROSOFT_APP_ID=<bot id> make teams-package; README: Teams setup)"
 
 # --- environment ---------------------------------------------------------------------------
-$(VENV)/.installed: requirements.txt scripts/find_python.sh
+$(VENV)/.installed: requirements.txt pyproject.toml scripts/find_python.sh
 	@python=$$(bash scripts/find_python.sh) || exit 1; \
 	  echo "Using $$python"; \
 	  [ -x $(PY) ] || "$$python" -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .  # the project's packages (pyproject.toml)
 	touch $@
 
 # The validator speaks first: nothing is built from knowledge/ that it has not passed, so a knowledge

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Callable, Dict, List, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from rasa.core.tracker_store import InMemoryTrackerStore  # noqa: E402
 from rasa.shared.core.domain import Domain  # noqa: E402

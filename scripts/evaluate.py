@@ -30,8 +30,6 @@ from typing import Dict, List
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "scripts"))
 
 import evaluate_nlu  # noqa: E402
 from harness import charts  # noqa: E402

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 from typing import List, Tuple
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 from entity_scores import entity_report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,10 +14,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from kb import get_knowledge  # noqa: E402
-from scripts.generated import sync  # noqa: E402
+from generated import sync  # noqa: E402 (scripts/generated.py, beside this script)
 
 OUTPUT = ROOT / "data" / "nlu" / "generated" / "glossary.yml"
 AREAS_OUTPUT = ROOT / "data" / "nlu" / "generated" / "areas.yml"

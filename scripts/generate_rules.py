@@ -12,11 +12,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from actions.routing import FORMS, all_routes  # noqa: E402
 from kb import get_knowledge  # noqa: E402
-from scripts.generated import sync  # noqa: E402
+from generated import sync  # noqa: E402 (scripts/generated.py, beside this script)
 
 FOLDER = ROOT / "data" / "rules" / "generated"
 HEADER = "# GENERATED from actions/routing.py and knowledge/topics.yml by scripts/generate_rules.py - do not edit.\n"

@@ -27,7 +27,6 @@ from pathlib import Path  # noqa: E402
 from typing import List, Optional  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 
 import sqlalchemy as sa  # noqa: E402

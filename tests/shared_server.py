@@ -13,14 +13,12 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "channels"))  # fakes.py and browser.py
 
 from harness.servers import free_port, running_assistant  # noqa: E402
 # The fakes and the credentials writer are imported by the fixtures that use them: every test run loads

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 import threading
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from harness.stats import latency_summary, percentile, ratio
 from kb.parts import Answer, source
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 ACTION_KINDS = {"checklist", "findings", "definition", "glossary", "links", "audit", "contacts", "source",
                 "urgent", "fallback", "small_talk"}
 

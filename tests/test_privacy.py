@@ -1,11 +1,8 @@
 """Tests for privacy.identifiers (run with pytest)."""
 import random
-import sys
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from privacy import (  # noqa: E402
     KINDS,

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from privacy import (  # noqa: E402
     KINDS, PLACEHOLDERS, REMINDER_KINDS, describe, find_identifiers, needs_reminder, redact,

@@ -15,7 +15,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import warnings
 from pathlib import Path
 
@@ -25,7 +24,6 @@ import yaml
 from harness.servers import plain_sender, running_assistant
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests" / "channels"))
 from browser import Browser, find_chromedriver, find_chromium  # noqa: E402
 
 RESULTS = ROOT / "results" / "report"

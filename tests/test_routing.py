@@ -14,7 +14,6 @@ from actions.out_of_context import ANSWERING, question_action
 from kb import get_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
 import generate_rules  # noqa: E402
 
 

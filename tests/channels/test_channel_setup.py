@@ -89,8 +89,6 @@ def test_the_slack_manifest_points_events_and_clicks_at_our_webhook():
 
 
 def test_the_teams_package_carries_the_bot_id(tmp_path):
-    import sys
-    sys.path.insert(0, str(ROOT / "scripts"))
     import teams_package
 
     bot = SECRETS["MICROSOFT_APP_ID"]
