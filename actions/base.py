@@ -1,6 +1,7 @@
 """The base class of every answering action: safety checks first, then the answer, never a crash."""
 from __future__ import annotations
 
+import abc
 import logging
 from typing import Any, Dict, List, Optional
 
@@ -27,7 +28,7 @@ def asks_for_feedback(reply: Reply, turn: Turn) -> bool:
     return bool(reply.entries) and reply.kind in kinds.RATED and not turn.active_loop
 
 
-class KnowledgeAction(Action):
+class KnowledgeAction(Action, metaclass=abc.ABCMeta):  # abstract: the action server registers its subclasses only
     """Subclasses implement answer(); run() adds the risk, coverage and privacy checks around it.
 
     A message that describes a child at risk gets the emergency guidance as the answer, whatever
@@ -43,8 +44,9 @@ class KnowledgeAction(Action):
     def name(self) -> str:
         return self.action_name
 
+    @abc.abstractmethod
     def answer(self, kb: KnowledgeBase, turn: Turn) -> Reply:
-        raise NotImplementedError
+        """The reply to this turn, built from the knowledge base."""
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: Dict[str, Any]) -> List[Dict[str, Any]]:

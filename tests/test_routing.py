@@ -75,3 +75,11 @@ def test_goodbye_inside_a_form_is_not_answered_there():
     rules = yamlio.load((ROOT / "data" / "rules" / "generated" / "interruptions.yml").read_text())["rules"]
     assert not any("goodbye" in str(rule["steps"]) for rule in rules)
     assert "goodbye" in flow_intents()
+
+
+def test_the_action_server_registers_every_action_by_its_name_and_no_base_class():
+    from rasa_sdk.executor import ActionExecutor
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    assert "" not in executor.actions
+    assert set(routing.question_actions(get_knowledge()).values()) <= set(executor.actions)
