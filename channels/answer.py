@@ -9,11 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Text, Tuple
 
-from kb.parts import Part, detail_text, parts_of
+from kb.parts import Answer, Part, parts_of
 
 URL = re.compile(r"https?://[^\s<>\"]+")
 BOLD = re.compile(r"\*([^*\n]+)\*")
-ITEM_KINDS = ("numbered", "bullet")
 
 
 class AnswerOutput:
@@ -29,11 +28,11 @@ class AnswerOutput:
             await self.send_answer(recipient_id, message.get("text") or "", parts, buttons)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.send_answer(recipient_id, text, parts_of({"text": text}), [])
+        await self.send_answer(recipient_id, text, list(Answer.plain(text).parts), [])
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
-        await self.send_answer(recipient_id, text, parts_of({"text": text}), buttons)
+        await self.send_answer(recipient_id, text, list(Answer.plain(text).parts), buttons)
 
 
 def details(part: Part) -> List[Tuple[str, str]]:
@@ -54,6 +53,3 @@ def trim_url(url: str) -> Tuple[str, str]:
 def plain(text: str) -> str:
     """The text without *bold* marks (for notifications and screen readers)."""
     return BOLD.sub(r"\1", text or "")
-
-
-__all__ = ["AnswerOutput", "BOLD", "URL", "details", "detail_text", "parts_of", "plain", "trim_url"]
